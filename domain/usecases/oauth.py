@@ -1,0 +1,230 @@
+"""OAuth: registering apps, issuing and checking tokens, the grants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plerome.domain.accounts import Account, login_refusal
+from plerome.domain.errors import (
+    AccountBlocked,
+    Forbidden,
+    InvalidCredentials,
+    InvalidInput,
+    Unauthorized,
+)
+from plerome.domain.oauth import (
+    CODE_LIFETIME,
+    TOKEN_LIFETIME,
+    App,
+    AuthCode,
+    IssuedToken,
+    NewToken,
+    Token,
+    narrow_scopes,
+    parse_scopes,
+    redirect_allowed,
+    split_redirect_uris,
+)
+
+from .context import Context
+
+CLI_APP_NAME = "plerome-cli"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Who is calling: the token's account (None for an app-only token) and the scopes it holds.
+
+    `via_password` marks HTTP Basic logins, which Pleroma lets past scope checks.
+    """
+
+    account: Account | None
+    scopes: tuple[str, ...]
+    app_id: str | None
+    token_id: int | None
+    via_password: bool = False
+
+
+async def create_app(
+    ctx: Context,
+    name: str,
+    redirect_uris: str,
+    scopes: str | list[str] | None,
+    website: str | None,
+    owner_id: str | None = None,
+) -> App:
+    name = name.strip()
+    if not name:
+        raise InvalidInput("Missing field: client_name.")
+    if len(name) > 255 or (website and len(website) > 2048) or len(redirect_uris) > 4096:
+        raise InvalidInput("App fields are too long.")
+    app = App(
+        id=ctx.ids.new(),
+        name=name,
+        client_id=ctx.secrets.token(),
+        client_secret=ctx.secrets.token(),
+        redirect_uris=split_redirect_uris(redirect_uris),
+        scopes=parse_scopes(scopes),
+        website=website or None,
+        created_at=ctx.clock.now(),
+        owner_id=owner_id,
+    )
+    await ctx.stores.apps.add(app)
+    return app
+
+
+async def authenticate_client(ctx: Context, client_id: str | None, client_secret: str | None) -> App:
+    if not client_id or not client_secret:
+        raise InvalidCredentials()
+    app = await ctx.stores.apps.by_client_id(client_id)
+    if app is None or not ctx.secrets.digest(app.client_secret) == ctx.secrets.digest(client_secret):
+        raise InvalidCredentials()
+    return app
+
+
+async def issue_token(
+    ctx: Context, app: App, account: Account | None, scopes: tuple[str, ...]
+) -> IssuedToken:
+    now = ctx.clock.now()
+    access, refresh = ctx.secrets.token(), ctx.secrets.token()
+    token = await ctx.stores.tokens.add(
+        NewToken(
+            access_token=access,
+            refresh_token=refresh,
+            token_hash=ctx.secrets.digest(access),
+            refresh_hash=ctx.secrets.digest(refresh),
+            app_id=app.id,
+            account_id=account.id if account else None,
+            scopes=scopes,
+            created_at=now,
+            valid_until=now + TOKEN_LIFETIME,
+        )
+    )
+    return IssuedToken(token=token, access_token=access, refresh_token=refresh)
+
+
+async def check_password_login(ctx: Context, login: str, password: str) -> Account:
+    """The account whose nickname or email is `login` if the password matches and it may log in."""
+    login = login.strip()
+    account = await ctx.stores.accounts.by_nickname(login) if login else None
+    if account is None and "@" in login:
+        account = await ctx.stores.accounts.by_email(login)
+    ok = await ctx.passwords.verify(account.password_hash if account else None, password)
+    if account is None or not ok:
+        raise InvalidCredentials()
+    refusal = login_refusal(account)
+    if refusal:
+        raise AccountBlocked(*refusal)
+    return account
+
+
+async def password_grant(
+    ctx: Context, app: App, login: str, password: str, scope: str | list[str] | None
+) -> IssuedToken:
+    scopes = narrow_scopes(app.scopes, parse_scopes(scope, default=()) or None)
+    account = await check_password_login(ctx, login, password)
+    return await issue_token(ctx, app, account, scopes)
+
+
+async def client_credentials_grant(ctx: Context, app: App, scope: str | list[str] | None) -> IssuedToken:
+    scopes = narrow_scopes(app.scopes, parse_scopes(scope, default=()) or None)
+    return await issue_token(ctx, app, None, scopes)
+
+
+async def refresh_grant(ctx: Context, app: App, refresh_token: str) -> IssuedToken:
+    """A new token pair for a refresh token; the old pair stops working."""
+    async with ctx.stores.transaction() as tx:
+        old = await tx.tokens.by_refresh_hash(ctx.secrets.digest(refresh_token))
+        if old is None or old.app_id != app.id:
+            raise InvalidCredentials()
+        account = await tx.accounts.get(old.account_id) if old.account_id else None
+        if old.account_id and (account is None or login_refusal(account)):
+            raise InvalidCredentials()
+        await tx.tokens.delete(old.id)
+    return await issue_token(ctx, app, account, old.scopes)
+
+
+async def grant_code(
+    ctx: Context, app: App, account: Account, redirect_uri: str, scope: str | list[str] | None
+) -> str:
+    """An authorization code for the app, after the user has logged in on the authorize form."""
+    if not redirect_allowed(app.redirect_uris, redirect_uri):
+        raise InvalidInput("redirect_uri does not match the app's")
+    scopes = narrow_scopes(app.scopes, parse_scopes(scope, default=()) or None)
+    code = ctx.secrets.token()
+    now = ctx.clock.now()
+    await ctx.stores.auth_codes.add(
+        AuthCode(
+            code_hash=ctx.secrets.digest(code),
+            app_id=app.id,
+            account_id=account.id,
+            scopes=scopes,
+            redirect_uri=redirect_uri,
+            created_at=now,
+            valid_until=now + CODE_LIFETIME,
+        )
+    )
+    return code
+
+
+async def authorization_code_grant(
+    ctx: Context, app: App, code: str, redirect_uri: str | None
+) -> IssuedToken:
+    grant = await ctx.stores.auth_codes.take(ctx.secrets.digest(code))
+    if grant is None or grant.app_id != app.id or ctx.clock.now() >= grant.valid_until:
+        raise InvalidCredentials()
+    if redirect_uri is not None and redirect_uri != grant.redirect_uri:
+        raise InvalidCredentials()
+    account = await ctx.stores.accounts.get(grant.account_id)
+    if account is None or login_refusal(account):
+        raise InvalidCredentials()
+    return await issue_token(ctx, app, account, grant.scopes)
+
+
+async def revoke(ctx: Context, app: App | None, access_token: str) -> None:
+    """Revoke a token by its secret; unknown tokens are ignored (RFC 7009)."""
+    digest = ctx.secrets.digest(access_token)
+    found = await ctx.stores.tokens.lookup(digest)
+    if found is None:
+        return
+    if app is not None and found[0].app_id != app.id:
+        return
+    await ctx.stores.tokens.delete(found[0].id)
+
+
+async def authenticate_bearer(ctx: Context, access_token: str) -> Credentials:
+    """The caller behind a bearer token. One store round-trip: this runs on every request."""
+    found = await ctx.stores.tokens.lookup(ctx.secrets.digest(access_token))
+    if found is None:
+        raise Unauthorized()
+    token, account = found
+    if not token.is_valid(ctx.clock.now()):
+        raise Unauthorized()
+    if token.account_id is not None and (account is None or not account.is_active):
+        raise Unauthorized()
+    return Credentials(account=account, scopes=token.scopes, app_id=token.app_id, token_id=token.id)
+
+
+async def authenticate_basic(ctx: Context, login: str, password: str) -> Credentials:
+    try:
+        account = await check_password_login(ctx, login, password)
+    except (InvalidCredentials, AccountBlocked):
+        raise Unauthorized() from None
+    if account.mfa.enabled:
+        raise Forbidden("Two-factor authentication enabled, you must use a access token.")
+    return Credentials(account=account, scopes=(), app_id=None, token_id=None, via_password=True)
+
+
+async def cli_token(ctx: Context, account: Account, scopes: str) -> IssuedToken:
+    """A token for scripts, from the `plerome-cli` app of that account (created on first use)."""
+    wanted = parse_scopes(scopes)
+    app = await ctx.stores.apps.by_name_and_owner(CLI_APP_NAME, account.id)
+    if app is None:
+        app = await create_app(
+            ctx, CLI_APP_NAME, "urn:ietf:wg:oauth:2.0:oob", "read write follow push admin", None, account.id
+        )
+    return await issue_token(ctx, app, account, narrow_scopes(app.scopes, wanted))
+
+
+def token_owner_changed(token: Token, account: Account | None) -> bool:
+    return token.account_id is not None and account is None

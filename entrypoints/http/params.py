@@ -1,0 +1,215 @@
+"""One way to read request parameters, whatever they arrive as.
+
+Query string, urlencoded form, multipart and JSON bodies are merged (the body wins), then normalised:
+`key[]` names, `a[b][c]` nesting, repeated keys collected into lists for list fields, Pleroma's
+boolean spellings, and strings checked for NUL and unpaired surrogates. The result is converted into
+the route's msgspec Struct, whose messages are rewritten into the reference's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, TypeVar, get_args, get_origin
+
+import msgspec
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from plerome.domain.errors import InvalidInput, MissingField, TooLarge
+
+T = TypeVar("T")
+
+FORM_LIMIT = 2 * 1024 * 1024  # JSON and urlencoded bodies
+_TRUE = {"true", "1", "on", "yes", "t"}
+_FALSE = {"false", "0", "off", "no", "f", ""}
+_KEY_PART = re.compile(r"\[([^\]]*)\]")
+_json = msgspec.json.Decoder()
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 past `limit` bytes (checked while it streams in)."""
+    if hasattr(request, "_body"):
+        return request._body
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise InvalidInput("Invalid Content-Length")
+        if int(declared) > limit:
+            raise TooLarge("File is too large")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge("File is too large")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body
+    return body
+
+
+def _set_path(target: dict[str, Any], name: str, value: Any) -> None:
+    """Put `value` at the place `name` says: `a`, `a[]`, `a[b]`, `a[0][name]`."""
+    head, _, rest = name.partition("[")
+    parts = [head] + (_KEY_PART.findall("[" + rest) if rest else [])
+    node: Any = target
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if last:
+            if part == "" and i > 0:  # a[] at the end: the parent is a list
+                return
+            if part in node:
+                existing = node[part]
+                node[part] = [*existing, value] if isinstance(existing, list) else [existing, value]
+            else:
+                node[part] = value
+            return
+        if parts[i + 1] == "" and i + 1 == len(parts) - 1:  # `a[]`
+            existing = node.get(part)
+            if existing is None:
+                node[part] = [value]
+            elif isinstance(existing, list):
+                existing.append(value)
+            else:
+                node[part] = [existing, value]
+            return
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+
+
+def _lists_from_indexed(value: Any) -> Any:
+    """{"0": x, "1": y} (from `a[0]=x&a[1]=y`) becomes [x, y]; recursively."""
+    if isinstance(value, dict):
+        value = {k: _lists_from_indexed(v) for k, v in value.items()}
+        if value and all(k.isdigit() for k in value):
+            return [value[k] for k in sorted(value, key=int)]
+        return value
+    if isinstance(value, list):
+        return [_lists_from_indexed(v) for v in value]
+    return value
+
+
+def pairs_to_dict(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name:
+            _set_path(out, name, value)
+    return {k: _lists_from_indexed(v) for k, v in out.items()}
+
+
+def _check_text(value: Any, where: str) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput(f"Invalid value for {where}: NUL characters are not allowed")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput(f"Invalid value for {where}: not valid unicode") from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_text(k, where)
+            _check_text(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for v in value:
+            _check_text(v, where)
+
+
+async def raw_params(request: Request, upload_limit: int) -> dict[str, Any]:
+    """Every parameter of the request as one dict (cached on the request: auth reads it too)."""
+    cached = request.scope.get("plerome.params")
+    if cached is not None:
+        return dict(cached)
+    data = pairs_to_dict(request.query_params.multi_items())
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if request.method not in ("GET", "HEAD"):
+        if ctype == "application/json" or ctype.endswith("+json"):
+            body = await read_body(request, FORM_LIMIT)
+            if body.strip():
+                try:
+                    decoded = _json.decode(body)
+                except msgspec.DecodeError:
+                    raise InvalidInput("Invalid JSON body") from None
+                if not isinstance(decoded, dict):
+                    raise InvalidInput("The JSON body must be an object")
+                data.update(decoded)
+        elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            limit = FORM_LIMIT if ctype.startswith("application/") else upload_limit + 1024 * 1024
+            await read_body(request, limit)
+            try:
+                form = await request.form(max_files=20, max_fields=2000, max_part_size=FORM_LIMIT)
+            except Exception:  # python-multipart and Starlette raise several kinds on malformed bodies
+                raise InvalidInput("Malformed form body") from None
+            data.update(pairs_to_dict(form.multi_items()))
+    _check_text(data, "")
+    request.scope["plerome.params"] = data
+    return dict(data)
+
+
+def _field_kinds(struct: type) -> tuple[set[str], set[str], dict[str, str]]:
+    """Names of the bool fields, the list fields, and the wire name of each field."""
+    bools, lists, names = set(), set(), {}
+    for f in msgspec.structs.fields(struct):
+        names[f.encode_name] = f.name
+        for t in (f.type, *get_args(f.type)):
+            if t is bool:
+                bools.add(f.encode_name)
+            if get_origin(t) in (list, tuple) or t in (list, tuple):
+                lists.add(f.encode_name)
+    return bools, lists, names
+
+
+def _coerce_bool(value: Any, name: str) -> Any:
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise InvalidInput(f"Invalid value for {name}: expected a boolean")
+    return value
+
+
+_MISSING = re.compile(r"Object missing required field `([^`]+)`")
+_AT = re.compile(r" - at `\$\.?([^`]*)`")
+
+
+def _rewrite(message: str) -> InvalidInput:
+    missing = _MISSING.search(message)
+    if missing:
+        at = _AT.search(message)
+        prefix = f"{at.group(1)}." if at and at.group(1) else ""
+        return MissingField(prefix + missing.group(1))
+    at = _AT.search(message)
+    where = at.group(1) if at else ""
+    what = _AT.sub("", message)
+    return InvalidInput(f"Invalid value for {where}: {what}" if where else f"Invalid request: {what}")
+
+
+def convert(data: dict[str, Any], struct: type[T]) -> T:
+    """Normalised `data` as an instance of `struct`, or InvalidInput with a clear message."""
+    bools, lists, _ = _field_kinds(struct)
+    for key in list(data):
+        value = data[key]
+        if key in lists and not isinstance(value, list):
+            data[key] = [value] if not isinstance(value, dict) else value
+        elif key not in lists and isinstance(value, list) and value and not isinstance(value[0], dict):
+            data[key] = value[-1]
+        if key in bools:
+            data[key] = _coerce_bool(data[key], key)
+    try:
+        return msgspec.convert(data, struct, strict=False)
+    except msgspec.ValidationError as exc:
+        raise _rewrite(str(exc)) from None
+
+
+async def params(request: Request, struct: type[T], upload_limit: int) -> T:
+    data = await raw_params(request, upload_limit)
+    data.pop("access_token", None)
+    return convert(data, struct)
+
+
+def is_upload(value: Any) -> bool:
+    return isinstance(value, UploadFile)

@@ -1,0 +1,98 @@
+"""The composition root: the one place that chooses adapters (by the database URL's scheme)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from plerome.adapters.argon2 import Argon2Passwords
+from plerome.adapters.memory import MemoryStores
+from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
+from plerome.domain.instance import InstancePolicy
+from plerome.domain.usecases.context import Context
+from plerome.ports.clock import Clock
+from plerome.ports.ids import Ids
+from plerome.ports.passwords import Passwords
+
+from .services import Lifecycle, Services
+from .settings import Settings
+
+
+class _MemoryLifecycle:
+    def __init__(self, stores: MemoryStores) -> None:
+        self._stores = stores
+
+    async def open(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def migrate(self) -> list[str]:
+        return []
+
+
+def open_store(settings: Settings) -> tuple[object, Lifecycle]:
+    """The Stores for the database URL, and its lifecycle (open, close, migrate). Opens nothing yet."""
+    url = settings.database_url
+    if url.startswith("memory:"):
+        stores = MemoryStores()
+        return stores, _MemoryLifecycle(stores)
+    if url.startswith("sqlite:"):
+        from plerome.adapters.sql import SqlStores
+        from plerome.adapters.sqlite import SqliteDatabase
+
+        db = SqliteDatabase.from_url(url, readers=settings.sqlite_readers, auto_migrate=settings.auto_migrate)
+        return SqlStores(db), db
+    if url.startswith(("postgresql:", "postgres:")):
+        from plerome.adapters.postgres import PostgresDatabase
+        from plerome.adapters.sql import SqlStores
+
+        pg = PostgresDatabase(url, pool_size=settings.postgres_pool_size, auto_migrate=settings.auto_migrate)
+        return SqlStores(pg), pg
+    raise ValueError(f"unsupported database URL: {url!r} (use sqlite:///PATH or postgresql://…)")
+
+
+def secret_key(settings: Settings) -> str:
+    """PLEROME_SECRET_KEY, or one generated once into DATA_DIR/secret_key."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    os.replace(tmp, path)
+    return key
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    ids: Ids | None = None,
+    passwords: Passwords | None = None,
+) -> Services:
+    stores, lifecycle = open_store(settings)
+    ctx = Context(
+        stores=stores,  # type: ignore[arg-type]
+        clock=clock or SystemClock(),
+        ids=ids or FlakeIds(),
+        secrets=TokenSecrets(),
+        passwords=passwords
+        or Argon2Passwords(
+            settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism
+        ),
+        policy=InstancePolicy(
+            name=settings.instance_name,
+            base_url=settings.base_url,
+            registrations_open=settings.registrations_open,
+            account_activation_required=settings.account_activation_required,
+        ),
+    )
+    return Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
