@@ -227,7 +227,11 @@ def test_settings_come_from_the_environment(tmp_path, capsys):
     env = {"PLEROME_DATABASE_URL": "memory://", "PLEROME_DATA_DIR": str(tmp_path / "d")}
     assert cli.main(["migrate"], env) == 0
     assert capsys.readouterr().out == "The database schema is up to date.\n"
-    assert (tmp_path / "d" / "secret_key").exists()  # generated once into DATA_DIR
+    key = (tmp_path / "d" / "secret_key").read_text()  # generated once into DATA_DIR
+    assert len(key) > 40
+    assert cli.main(["migrate"], env) == 0
+    assert (tmp_path / "d" / "secret_key").read_text() == key
+    assert [p.name for p in (tmp_path / "d").iterdir()] == ["secret_key"]
 
 
 @pytest.mark.parametrize(
