@@ -84,9 +84,12 @@ def _describe(account: Account) -> str:
     return f"{account.nickname} ({account.id}): {', '.join(flags)}"
 
 
-async def _with_store(svc: Services, work: Callable[[], Awaitable[str | None]]) -> str | None:
-    await svc.store.open()
+async def _with_store(
+    svc: Services, work: Callable[[], Awaitable[str | None]], *, open_first: bool = True
+) -> str | None:
     try:
+        if open_first:  # opening may migrate by itself (Settings.auto_migrate): not before `migrate`
+            await svc.store.open()
         return await work()
     finally:
         await svc.store.close()
@@ -132,7 +135,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     from .asgi import create_app
 
     migration = wiring.build(settings)
-    print(asyncio.run(_with_store(migration, lambda: _migrate(migration))), flush=True)
+    print(asyncio.run(_with_store(migration, lambda: _migrate(migration), open_first=False)), flush=True)
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -155,23 +158,28 @@ def main(
     argv: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
     *,
+    settings: Settings | None = None,
     services: Services | None = None,
 ) -> int:
     """Run the command in `argv` (default: sys.argv) with settings from `env` (default: os.environ).
 
-    `services` runs it against an app's already built services instead (tests, embedding hosts).
+    `settings` replaces the environment; `services` runs the command against an app's already built
+    services (tests, embedding hosts). Returns the exit status.
     """
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit:  # --help, or a usage error already reported on one line
         return exit.code if isinstance(exit.code, int) else 1
     try:
-        settings = services.settings if services else Settings.from_env(os.environ if env is None else env)
+        if services is not None:
+            settings = services.settings
+        elif settings is None:
+            settings = Settings.from_env(os.environ if env is None else env)
         if args.command == "serve":
             _serve(settings, args.host, args.port)
             return 0
         svc = services or wiring.build(settings)
-        output = asyncio.run(_with_store(svc, lambda: _run(args, svc)))
+        output = asyncio.run(_with_store(svc, lambda: _run(args, svc), open_first=args.command != "migrate"))
     except KeyboardInterrupt:
         return 130
     except Exception as exc:

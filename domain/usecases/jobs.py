@@ -89,7 +89,7 @@ async def run_claimed(
     if handler is None:
         await queue.fail(job.id, f"no handler for job kind {job.kind!r}", clock.now())
         return
-    heartbeat = asyncio.ensure_future(_keep_leased(queue, clock, job.id, lease, pause))
+    heartbeat = asyncio.create_task(_keep_leased(queue, clock, job.id, lease, pause))
     failure: Exception | None = None
     try:
         await handler(job.payload)

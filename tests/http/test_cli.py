@@ -234,6 +234,14 @@ def test_settings_come_from_the_environment(tmp_path, capsys):
     assert [p.name for p in (tmp_path / "d").iterdir()] == ["secret_key"]
 
 
+def test_settings_can_be_given_instead_of_the_environment(make_settings, capsys):
+    assert (
+        cli.main(["user", "new", "dora", "dora@example.test", "--password", "pw"], settings=make_settings())
+        == 0
+    )
+    assert len(capsys.readouterr().out.strip()) == 18  # a flake id
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -314,7 +322,8 @@ class Server:
         self.proc = subprocess.Popen(argv, env=env, cwd=cwd, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.proc.stderr is not None
@@ -338,6 +347,9 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self._reader.join(timeout=20)  # the pipe ends with the process
+        assert self.proc.stderr is not None
+        self.proc.stderr.close()
 
 
 def program_env(tmp_path: Path, database_url: str) -> dict[str, str]:
