@@ -168,8 +168,8 @@ def main(
     """
     try:
         args = _parser().parse_args(argv)
-    except SystemExit as exit:  # --help, or a usage error already reported on one line
-        return exit.code if isinstance(exit.code, int) else 1
+    except SystemExit as stop:  # --help, or a usage error already reported on one line
+        return stop.code if isinstance(stop.code, int) else 1
     try:
         if services is not None:
             settings = services.settings
