@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
+# Folders that exist in this checkout (git keeps no empty ones, e.g. scripts/ before the first script).
+CODE := $(wildcard domain ports adapters entrypoints tests scripts)
 
 .PHONY: run test lint typecheck layers pytest bench install dev clean
 
@@ -29,8 +31,8 @@ run: install
 	$(BIN)/plerome serve
 
 lint: dev
-	$(BIN)/ruff check domain ports adapters entrypoints tests scripts
-	$(BIN)/ruff format --check domain ports adapters entrypoints tests scripts
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 typecheck: dev
 	$(BIN)/mypy -p plerome.domain -p plerome.ports -p plerome.adapters -p plerome.entrypoints
@@ -39,7 +41,7 @@ layers: dev
 	$(BIN)/lint-imports
 
 pytest: dev
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -rs $(PYTEST_ARGS)
 
 test: lint typecheck layers pytest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,12 +24,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: Any = None) -> AsyncIterator[None]:
+        """Open the store and run the job workers. A host app that mounts plerome enters this in its
+        own lifespan: `async with plerome_app.state.lifespan(): ...` (Starlette skips a mounted app's)."""
         await svc.store.open()
         try:
-            async with anyio.create_task_group() as tg:
-                WorkerPool(svc).start(tg)
+            pool = WorkerPool(svc)
+            # Entered by hand rather than with `async with`, so an error raised by the host app
+            # while plerome runs reaches it as itself, not wrapped in an ExceptionGroup.
+            workers = anyio.create_task_group()
+            await workers.__aenter__()
+            try:
+                pool.start(workers)
                 yield
-                tg.cancel_scope.cancel()
+            finally:
+                pool.stop()
+                workers.cancel_scope.cancel()
+                await workers.__aexit__(None, None, None)
         finally:
             await svc.store.close()
 
@@ -39,3 +50,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = svc
     app.state.lifespan = lifespan
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app configured by the PLEROME_* environment variables, for ASGI servers' factory option:
+    `uvicorn --factory plerome.entrypoints.asgi:app_from_env --workers 4`."""
+    return create_app(Settings.from_env(os.environ))
