@@ -1,0 +1,189 @@
+"""Accounts in SQL: one row per account, the nested settings as JSON text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from plerome.domain.accounts import Account, MfaSettings, NotificationSettings, ProfileField, nickname_key
+from plerome.domain.errors import Conflict
+
+from .database import Executor, Row, UniqueViolation, from_micros, to_micros
+
+TAKEN = "Nickname or email has already been taken."
+
+# Every column of `accounts`, in the order account_values() gives them.
+COLUMNS = (
+    "id",
+    "nickname",
+    "nickname_key",
+    "email",
+    "email_key",
+    "password_hash",
+    "created_at",
+    "display_name",
+    "note",
+    "locked",
+    "bot",
+    "discoverable",
+    "is_admin",
+    "is_moderator",
+    "is_confirmed",
+    "is_active",
+    "avatar",
+    "header",
+    "background_image",
+    "fields",
+    "hide_favorites",
+    "hide_followers",
+    "hide_follows",
+    "hide_followers_count",
+    "hide_follows_count",
+    "allow_following_move",
+    "show_role",
+    "no_rich_text",
+    "skip_thread_containment",
+    "actor_type",
+    "privacy",
+    "sensitive",
+    "language",
+    "settings_store",
+    "notification_settings",
+    "mfa",
+)
+SELECT_COLUMNS = ", ".join(f"a.{c}" for c in COLUMNS)
+
+_encode = msgspec.json.Encoder().encode
+_fields = msgspec.json.Decoder(tuple[ProfileField, ...])
+_settings_store = msgspec.json.Decoder(dict[str, Any])
+_notifications = msgspec.json.Decoder(NotificationSettings)
+_mfa = msgspec.json.Decoder(MfaSettings)
+
+
+def email_key(email: str | None) -> str | None:
+    return email.casefold() if email else None
+
+
+def account_values(a: Account) -> tuple[Any, ...]:
+    return (
+        a.id,
+        a.nickname,
+        nickname_key(a.nickname),
+        a.email,
+        email_key(a.email),
+        a.password_hash,
+        to_micros(a.created_at),
+        a.display_name,
+        a.note,
+        a.locked,
+        a.bot,
+        a.discoverable,
+        a.is_admin,
+        a.is_moderator,
+        a.is_confirmed,
+        a.is_active,
+        a.avatar,
+        a.header,
+        a.background_image,
+        _encode(a.fields).decode(),
+        a.hide_favorites,
+        a.hide_followers,
+        a.hide_follows,
+        a.hide_followers_count,
+        a.hide_follows_count,
+        a.allow_following_move,
+        a.show_role,
+        a.no_rich_text,
+        a.skip_thread_containment,
+        a.actor_type,
+        a.privacy,
+        a.sensitive,
+        a.language,
+        _encode(a.settings_store).decode(),
+        _encode(a.notification_settings).decode(),
+        _encode(a.mfa).decode(),
+    )
+
+
+def account_from_row(r: Row) -> Account:
+    return Account(
+        id=r["id"],
+        nickname=r["nickname"],
+        email=r["email"],
+        password_hash=r["password_hash"],
+        created_at=from_micros(r["created_at"]),
+        display_name=r["display_name"],
+        note=r["note"],
+        locked=bool(r["locked"]),
+        bot=bool(r["bot"]),
+        discoverable=bool(r["discoverable"]),
+        is_admin=bool(r["is_admin"]),
+        is_moderator=bool(r["is_moderator"]),
+        is_confirmed=bool(r["is_confirmed"]),
+        is_active=bool(r["is_active"]),
+        avatar=r["avatar"],
+        header=r["header"],
+        background_image=r["background_image"],
+        fields=_fields.decode(r["fields"]),
+        hide_favorites=bool(r["hide_favorites"]),
+        hide_followers=bool(r["hide_followers"]),
+        hide_follows=bool(r["hide_follows"]),
+        hide_followers_count=bool(r["hide_followers_count"]),
+        hide_follows_count=bool(r["hide_follows_count"]),
+        allow_following_move=bool(r["allow_following_move"]),
+        show_role=bool(r["show_role"]),
+        no_rich_text=bool(r["no_rich_text"]),
+        skip_thread_containment=bool(r["skip_thread_containment"]),
+        actor_type=r["actor_type"],
+        privacy=r["privacy"],
+        sensitive=bool(r["sensitive"]),
+        language=r["language"],
+        settings_store=_settings_store.decode(r["settings_store"]),
+        notification_settings=_notifications.decode(r["notification_settings"]),
+        mfa=_mfa.decode(r["mfa"]),
+    )
+
+
+_INSERT = (
+    f"INSERT INTO accounts ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    " ON CONFLICT DO NOTHING"
+)
+_UPDATE = f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in COLUMNS[1:])} WHERE id = ?"
+_SELECT = f"SELECT {SELECT_COLUMNS} FROM accounts a"
+
+
+class SqlAccounts:
+    def __init__(self, db: Executor) -> None:
+        self._db = db
+
+    async def add(self, account: Account) -> None:
+        # DO NOTHING rather than an error, so a Postgres transaction is still usable after a Conflict.
+        if await self._db.execute(_INSERT, *account_values(account)) == 0:
+            raise Conflict(TAKEN)
+
+    async def get(self, account_id: str) -> Account | None:
+        row = await self._db.fetch_one(_SELECT + " WHERE a.id = ?", account_id)
+        return account_from_row(row) if row else None
+
+    async def by_nickname(self, nickname: str) -> Account | None:
+        row = await self._db.fetch_one(_SELECT + " WHERE a.nickname_key = ?", nickname_key(nickname))
+        return account_from_row(row) if row else None
+
+    async def by_email(self, email: str) -> Account | None:
+        row = await self._db.fetch_one(_SELECT + " WHERE a.email_key = ?", email_key(email))
+        return account_from_row(row) if row else None
+
+    async def update(self, account: Account) -> None:
+        values = account_values(account)
+        try:
+            await self._db.execute(_UPDATE, *values[1:], values[0])
+        except UniqueViolation:
+            raise Conflict(TAKEN) from None
+
+    async def delete(self, account_id: str) -> bool:
+        return await self._db.execute("DELETE FROM accounts WHERE id = ?", account_id) > 0
+
+    async def count_local(self) -> int:
+        row = await self._db.fetch_one("SELECT count(*) AS n FROM accounts")
+        return int(row["n"]) if row else 0

@@ -1,0 +1,44 @@
+"""SqlStores: every repository over one Database, and transactions that bind them to one connection."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from plerome.ports.repositories import PoolStats
+
+from .accounts import SqlAccounts
+from .apps import SqlApps
+from .auth_codes import SqlAuthCodes
+from .database import Database, Executor
+from .jobs import SqlJobs
+from .tokens import SqlTokens
+
+
+class SqlStores:
+    """Outside a transaction each call stands alone; `async with stores.transaction() as tx:` gives
+    repositories on one connection, committed at the end of the block and rolled back if it raises."""
+
+    def __init__(self, db: Database, _bound: Executor | None = None) -> None:
+        self._db = db
+        self._in_tx = _bound is not None
+        executor: Executor = _bound if _bound is not None else db
+        self.accounts = SqlAccounts(executor)
+        self.apps = SqlApps(executor)
+        self.tokens = SqlTokens(executor)
+        self.auth_codes = SqlAuthCodes(executor)
+        self.jobs = SqlJobs(executor)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlStores]:
+        if self._in_tx:
+            yield self
+            return
+        async with self._db.transaction() as bound:
+            yield SqlStores(self._db, bound)
+
+    async def ping(self) -> None:
+        await self._db.fetch_one("SELECT 1 AS ok")
+
+    def pool_stats(self) -> PoolStats:
+        return self._db.pool_stats()
