@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
-from collections.abc import Callable, Iterator
-from typing import Any
+import os
+import secrets
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 from starlette.testclient import TestClient
 
+from plerome.adapters.memory import MemoryStores
+from plerome.adapters.postgres import PostgresDatabase
+from plerome.adapters.sql import SqlStores
+from plerome.adapters.sqlite import SqliteDatabase
 from plerome.domain.usecases.accounts import create_account
 from plerome.domain.usecases.oauth import cli_token
 from plerome.entrypoints.asgi import create_app
@@ -23,10 +32,10 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def make_settings(tmp_path) -> Callable[..., Settings]:
+def make_settings(tmp_path, database_url) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "database_url": "memory://",
+            "database_url": database_url,
             "data_dir": str(tmp_path / "data"),
             "secret_key": "test-secret",
             "job_poll_seconds": 0.05,
@@ -87,3 +96,173 @@ def basic(login: str, password: str) -> dict[str, str]:
 @pytest.fixture
 def basic_auth() -> Callable[[str, str], dict[str, str]]:
     return basic
+
+
+# -- databases: memory, SQLite in tmp_path, and Postgres in one fresh schema per test run
+
+STORE_KINDS = ["memory", "sqlite", "postgres"]
+T = TypeVar("T")
+
+
+def run_async(make: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to completion from synchronous fixture code, in a thread with its own loop."""
+    result: list[Any] = []
+
+    def target() -> None:
+        try:
+            result.append(("ok", asyncio.run(make())))  # type: ignore[arg-type]
+        except BaseException as exc:
+            result.append(("error", exc))
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    kind, value = result[0]
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def postgres_url() -> str:
+    """PLEROME_TEST_POSTGRES_URL, or skip (fail under PLEROME_REQUIRE_POSTGRES=1); never probes a server."""
+    url = os.environ.get("PLEROME_TEST_POSTGRES_URL", "")
+    if not url:
+        if os.environ.get("PLEROME_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PLEROME_REQUIRE_POSTGRES=1 but PLEROME_TEST_POSTGRES_URL is not set")
+        pytest.skip("Postgres tests skipped: PLEROME_TEST_POSTGRES_URL not set")
+    return url
+
+
+def with_search_path(url: str, schema: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"] + [("search_path", schema)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def new_schema_name() -> str:
+    return f"plerome_test_{os.getpid()}_{secrets.token_hex(4)}"
+
+
+async def create_schema(url: str, schema: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await conn.close()
+
+
+async def drop_schema(url: str, schema: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        await conn.close()
+
+
+async def truncate_all(db: PostgresDatabase) -> None:
+    """Empty every table but the migration record (new tables from later migrations included)."""
+    rows = await db.fetch_all(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        " AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'"
+    )
+    if rows:
+        names = ", ".join(f'"{r["table_name"]}"' for r in rows)
+        await db.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(scope="session")
+def postgres_session_url() -> Iterator[str]:
+    """A DSN selecting one fresh, migrated schema for this test run; the schema is dropped at the end."""
+    base = postgres_url()
+    schema = new_schema_name()
+    url = with_search_path(base, schema)
+
+    async def setup() -> None:
+        await create_schema(base, schema)
+        db = PostgresDatabase(url, pool_size=1, auto_migrate=False)
+        try:
+            await db.migrate()
+        finally:
+            await db.close()
+
+    run_async(setup)
+    try:
+        yield url
+    finally:
+        run_async(lambda: drop_schema(base, schema))
+
+
+@pytest.fixture
+async def fresh_postgres_url() -> AsyncIterator[str]:
+    """A DSN selecting an empty schema of this test's own (not migrated), dropped afterwards."""
+    base = postgres_url()
+    schema = new_schema_name()
+    await create_schema(base, schema)
+    try:
+        yield with_search_path(base, schema)
+    finally:
+        await drop_schema(base, schema)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request) -> str:
+    if request.param == "postgres":
+        postgres_url()
+    return str(request.param)
+
+
+@pytest.fixture
+async def stores(store_kind, tmp_path, request) -> AsyncIterator[Any]:
+    """Every repository on one backend: each test runs once per kind in STORE_KINDS."""
+    if store_kind == "memory":
+        yield MemoryStores()
+        return
+    db: SqliteDatabase | PostgresDatabase
+    if store_kind == "sqlite":
+        db = SqliteDatabase(str(tmp_path / "contract.sqlite3"), readers=2)
+    else:
+        db = PostgresDatabase(
+            request.getfixturevalue("postgres_session_url"), pool_size=4, auto_migrate=False
+        )
+        await truncate_all(db)
+    try:
+        yield SqlStores(db)
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+def database_url_for(tmp_path, request) -> Callable[[str], str]:
+    """The URL of a fresh, empty store of the named kind (for apps built from Settings)."""
+
+    def url(kind: str) -> str:
+        if kind == "memory":
+            return "memory://"
+        if kind == "sqlite":
+            return f"sqlite:///{tmp_path / 'app.sqlite3'}"
+        if kind == "postgres":
+            pg_url = request.getfixturevalue("postgres_session_url")
+
+            async def empty() -> None:
+                db = PostgresDatabase(pg_url, pool_size=1, auto_migrate=False)
+                try:
+                    await truncate_all(db)
+                finally:
+                    await db.close()
+
+            run_async(empty)
+            return str(pg_url)
+        raise ValueError(f"unknown store kind {kind!r}")
+
+    return url
+
+
+@pytest.fixture
+def database_url(request, database_url_for) -> str:
+    """The store the app under test uses: memory, unless a module runs on several with
+    `pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite"], indirect=True)`."""
+    return database_url_for(getattr(request, "param", "memory"))

@@ -43,14 +43,20 @@ class _Repo:
 
 
 class _Accounts(_Repo):
+    def _check_unique(self, account: Account, *, new: bool) -> None:
+        if new and account.id in self._s.accounts:
+            raise Conflict("Nickname or email has already been taken.")
+        key = nickname_key(account.nickname)
+        for other in self._s.accounts.values():
+            if other.id != account.id and (
+                nickname_key(other.nickname) == key
+                or (account.email and other.email and other.email.casefold() == account.email.casefold())
+            ):
+                raise Conflict("Nickname or email has already been taken.")
+
     async def add(self, account: Account) -> None:
         async with self._stores._writing():
-            key = nickname_key(account.nickname)
-            for other in self._s.accounts.values():
-                if nickname_key(other.nickname) == key or (
-                    account.email and other.email and other.email.casefold() == account.email.casefold()
-                ):
-                    raise Conflict("Nickname or email has already been taken.")
+            self._check_unique(account, new=True)
             self._s.accounts[account.id] = account
 
     async def get(self, account_id: str) -> Account | None:
@@ -67,11 +73,23 @@ class _Accounts(_Repo):
     async def update(self, account: Account) -> None:
         async with self._stores._writing():
             if account.id in self._s.accounts:
+                self._check_unique(account, new=False)
                 self._s.accounts[account.id] = account
 
     async def delete(self, account_id: str) -> bool:
+        """Its apps, tokens and codes go with it, as the SQL stores' foreign keys cascade."""
         async with self._stores._writing():
-            return self._s.accounts.pop(account_id, None) is not None
+            if self._s.accounts.pop(account_id, None) is None:
+                return False
+            s = self._s
+            s.apps = {k: a for k, a in s.apps.items() if a.owner_id != account_id}
+            s.tokens = {
+                k: t for k, t in s.tokens.items() if t.account_id != account_id and t.app_id in s.apps
+            }
+            s.auth_codes = {
+                k: c for k, c in s.auth_codes.items() if c.account_id != account_id and c.app_id in s.apps
+            }
+            return True
 
     async def count_local(self) -> int:
         return len(self._s.accounts)
@@ -80,6 +98,8 @@ class _Accounts(_Repo):
 class _Apps(_Repo):
     async def add(self, app: App) -> None:
         async with self._stores._writing():
+            if app.id in self._s.apps or any(a.client_id == app.client_id for a in self._s.apps.values()):
+                raise Conflict("App already exists.")
             self._s.apps[app.id] = app
 
     async def get(self, app_id: str) -> App | None:
@@ -196,7 +216,10 @@ class _Jobs(_Repo):
                 self._s.jobs[job_id] = dataclasses.replace(job, **changes)
 
     async def extend(self, job_id: str, locked_until: datetime) -> None:
-        await self._set(job_id, locked_until=locked_until)
+        async with self._stores._writing():
+            job = self._s.jobs.get(job_id)
+            if job is not None and job.state == "running":
+                self._s.jobs[job_id] = dataclasses.replace(job, locked_until=locked_until)
 
     async def complete(self, job_id: str, now: datetime) -> None:
         await self._set(job_id, state="done", locked_until=None)

@@ -30,6 +30,12 @@ def _numbered(sql: str) -> str:
     return "".join(out)
 
 
+async def _keep_session(conn: Any) -> None:
+    """Pool release hook. asyncpg's default sends RESET ALL, UNLISTEN *, … on every release (a second
+    round trip per statement); plerome changes no session state, and asyncpg still rolls back a
+    transaction left open before calling this."""
+
+
 def _rowcount(status: str) -> int:
     """Rows touched, from a command tag such as "UPDATE 3" or "INSERT 0 1"."""
     last = status.rsplit(" ", 1)[-1]
@@ -99,7 +105,7 @@ class PostgresDatabase:
             if self._pool is not None:
                 return self._pool
             pool = await asyncpg.create_pool(
-                self._url, min_size=min(2, self._pool_size), max_size=self._pool_size
+                self._url, min_size=min(2, self._pool_size), max_size=self._pool_size, reset=_keep_session
             )
             try:
                 if migrate:

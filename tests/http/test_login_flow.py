@@ -1,5 +1,9 @@
 """The first thing a client does: register an app, log in with a password, ask who it is."""
 
+import pytest
+
+pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
+
 
 def register_app(client, scopes="read write follow push"):
     r = client.post(
