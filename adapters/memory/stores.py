@@ -82,12 +82,13 @@ class _Accounts(_Repo):
             if self._s.accounts.pop(account_id, None) is None:
                 return False
             s = self._s
-            s.apps = {k: a for k, a in s.apps.items() if a.owner_id != account_id}
+            owned = {k for k, a in s.apps.items() if a.owner_id == account_id}
+            s.apps = {k: a for k, a in s.apps.items() if k not in owned}
             s.tokens = {
-                k: t for k, t in s.tokens.items() if t.account_id != account_id and t.app_id in s.apps
+                k: t for k, t in s.tokens.items() if t.account_id != account_id and t.app_id not in owned
             }
             s.auth_codes = {
-                k: c for k, c in s.auth_codes.items() if c.account_id != account_id and c.app_id in s.apps
+                k: c for k, c in s.auth_codes.items() if c.account_id != account_id and c.app_id not in owned
             }
             return True
 

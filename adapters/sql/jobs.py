@@ -33,7 +33,7 @@ def job_from_row(r: Row) -> Job:
 
 def _claim_sql(skip_locked: str) -> str:
     # Due: queued and its time has come, or running under a lease that ran out (its worker died).
-    # Each branch walks its own partial index; the outer ORDER BY picks the earliest of the two.
+    # Each branch reads jobs_state_run_at in order and stops at one; the outer ORDER BY picks between them.
     return (
         "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ?"
         " WHERE id = (SELECT id FROM ("
