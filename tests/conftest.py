@@ -7,10 +7,11 @@ import base64
 import os
 import secrets
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 from starlette.testclient import TestClient
 
@@ -104,23 +105,23 @@ STORE_KINDS = ["memory", "sqlite", "postgres"]
 T = TypeVar("T")
 
 
-def run_async(make: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine to completion from synchronous fixture code, in a thread with its own loop."""
-    result: list[Any] = []
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion from synchronous fixture code, in a thread with its own loop
+    (so it never meets a loop the test runner keeps in this thread)."""
+    outcome: dict[str, Any] = {}
 
     def target() -> None:
         try:
-            result.append(("ok", asyncio.run(make())))  # type: ignore[arg-type]
+            outcome["value"] = asyncio.run(make())
         except BaseException as exc:
-            result.append(("error", exc))
+            outcome["error"] = exc
 
     thread = threading.Thread(target=target)
     thread.start()
     thread.join()
-    kind, value = result[0]
-    if kind == "error":
-        raise value
-    return value  # type: ignore[no-any-return]
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def postgres_url() -> str:
@@ -144,8 +145,6 @@ def new_schema_name() -> str:
 
 
 async def create_schema(url: str, schema: str) -> None:
-    import asyncpg
-
     conn = await asyncpg.connect(url)
     try:
         await conn.execute(f'CREATE SCHEMA "{schema}"')
@@ -154,8 +153,6 @@ async def create_schema(url: str, schema: str) -> None:
 
 
 async def drop_schema(url: str, schema: str) -> None:
-    import asyncpg
-
     conn = await asyncpg.connect(url)
     try:
         await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -67,7 +67,7 @@ def _unique(exc: sqlite3.IntegrityError) -> bool:
 
 
 class _Bound:
-    """The writer connection during one transaction: the lock is held by `SqliteDatabase.transaction`."""
+    """The writer connection while its caller holds the write lock (one transaction, or one statement)."""
 
     dialect: Dialect = SQLITE
 
