@@ -10,10 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from plerome.domain.accounts import Account, nickname_key
+from plerome.domain.attachments import Attachment
 from plerome.domain.errors import Conflict
 from plerome.domain.jobs import Job, QueueStats
+from plerome.domain.notifications import Notification
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
+from plerome.domain.social import Block, Follow, Mute
+from plerome.domain.statuses import Status
 from plerome.ports.repositories import PoolStats, TokenListing
+from plerome.ports.statuses import Mark
+
+from .notifications import MemoryNotifications
+from .social import MemorySocialGraph
+from .statuses import MemoryAttachments, MemoryMarks, MemoryStatuses
 
 
 class _State:
@@ -24,9 +33,19 @@ class _State:
         self.token_seq = 0
         self.auth_codes: dict[str, AuthCode] = {}
         self.jobs: dict[str, Job] = {}
+        self.statuses: dict[str, Status] = {}
+        self.idempotency: dict[tuple[str, str], str] = {}
+        self.favourites: dict[tuple[str, str], Mark] = {}
+        self.bookmarks: dict[tuple[str, str], Mark] = {}
+        self.attachments: dict[str, Attachment] = {}
+        self.follows: dict[tuple[str, str], Follow] = {}
+        self.blocks: dict[tuple[str, str], Block] = {}
+        self.mutes: dict[tuple[str, str], Mute] = {}
+        self.subscriptions: set[tuple[str, str]] = set()
+        self.notifications: dict[str, Notification] = {}
 
     def snapshot(self) -> dict[str, Any]:
-        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in vars(self).items()}
+        return {k: (v.copy() if isinstance(v, dict | set) else v) for k, v in vars(self).items()}
 
     def restore(self, snap: dict[str, Any]) -> None:
         for k, v in snap.items():
@@ -250,6 +269,12 @@ class MemoryStores:
         self.tokens = _Tokens(self)
         self.auth_codes = _AuthCodes(self)
         self.jobs = _Jobs(self)
+        self.statuses = MemoryStatuses(self)
+        self.favourites = MemoryMarks(self, "favourites")
+        self.bookmarks = MemoryMarks(self, "bookmarks")
+        self.attachments = MemoryAttachments(self)
+        self.social = MemorySocialGraph(self)
+        self.notifications = MemoryNotifications(self)
 
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[None]:
