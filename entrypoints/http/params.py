@@ -57,6 +57,11 @@ async def read_body(request: Request, limit: int, too_large: str = "File is too 
     return body
 
 
+class Repeated(list[Any]):
+    """Values of a repeated query or form key (`a=1&a=2`, `a[]=1`). A single-valued field takes the
+    last one; a JSON array is never collapsed like this (a list for a string is a type error)."""
+
+
 def _set_path(target: dict[str, Any], name: str, value: Any) -> None:
     """Put `value` at the place `name` says: `a`, `a[]`, `a[b]`, `a[0][name]`."""
     head, _, rest = name.partition("[")
@@ -69,18 +74,18 @@ def _set_path(target: dict[str, Any], name: str, value: Any) -> None:
                 return
             if part in node:
                 existing = node[part]
-                node[part] = [*existing, value] if isinstance(existing, list) else [existing, value]
+                node[part] = Repeated([*existing, value] if isinstance(existing, list) else [existing, value])
             else:
                 node[part] = value
             return
         if parts[i + 1] == "" and i + 1 == len(parts) - 1:  # `a[]`
             existing = node.get(part)
             if existing is None:
-                node[part] = [value]
+                node[part] = Repeated([value])
             elif isinstance(existing, list):
                 existing.append(value)
             else:
-                node[part] = [existing, value]
+                node[part] = Repeated([existing, value])
             return
         child = node.get(part)
         if not isinstance(child, dict):
@@ -97,7 +102,7 @@ def _lists_from_indexed(value: Any) -> Any:
             return [value[k] for k in sorted(value, key=int)]
         return value
     if isinstance(value, list):
-        return [_lists_from_indexed(v) for v in value]
+        return type(value)(_lists_from_indexed(v) for v in value)
     return value
 
 
@@ -130,25 +135,27 @@ def parse_urlencoded(raw: bytes, what: str) -> list[tuple[str, str]]:
 def _check_text(data: dict[str, Any]) -> None:
     """Refuse NUL characters, unpaired surrogates and deep nesting anywhere in `data` (iteratively:
     a hostile body must not exhaust the stack)."""
-    pending: list[tuple[Any, str, int]] = [(data, "", 0)]
+    # (value, what it is for the error message, where it sits, depth)
+    pending: list[tuple[Any, str, str, int]] = [(data, "", "", 0)]
     while pending:
-        value, where, depth = pending.pop()
+        value, what, where, depth = pending.pop()
         if isinstance(value, str):
             if "\x00" in value:
-                raise InvalidInput(f"Invalid value for {where}: NUL characters are not allowed")
+                raise InvalidInput(f"Invalid {what}: NUL characters are not allowed")
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise InvalidInput(f"Invalid value for {where}: not valid unicode") from None
+                raise InvalidInput(f"Invalid {what}: not valid unicode") from None
         elif isinstance(value, dict | list):
             if depth > MAX_DEPTH:
-                raise InvalidInput(f"Invalid value for {where}: nested too deeply")
+                raise InvalidInput(f"Invalid {what}: nested too deeply")
             if isinstance(value, dict):
                 for k, v in value.items():
-                    pending.append((k, where, depth + 1))
-                    pending.append((v, f"{where}.{k}" if where else str(k), depth + 1))
+                    inner = f"{where}.{k}" if where else str(k)
+                    pending.append((k, f"field name in {where}" if where else "field name", where, depth + 1))
+                    pending.append((v, f"value for {inner}", inner, depth + 1))
             else:
-                pending.extend((v, where, depth + 1) for v in value)
+                pending.extend((v, what, where, depth + 1) for v in value)
 
 
 async def raw_params(request: Request, upload_limit: int) -> dict[str, Any]:
@@ -252,7 +259,7 @@ def convert(data: dict[str, Any], struct: type[T]) -> T:
         value = data[key]
         if key in lists and not isinstance(value, list):
             data[key] = [value] if not isinstance(value, dict) else value
-        elif key not in lists and isinstance(value, list) and value and not isinstance(value[0], dict):
+        elif key not in lists and isinstance(value, Repeated) and value and not isinstance(value[-1], dict):
             data[key] = value[-1]
         if key in bools:
             data[key] = _coerce_bool(data[key], key)
