@@ -2,7 +2,8 @@
 
 Only the API surfaces get CORS headers (`/api/*`, the token endpoints, nodeinfo and `.well-known`);
 pages such as `/oauth/authorize` stay same-origin. Paths are taken relative to `root_path`, so the
-rules hold when plerome is mounted under a prefix.
+rules hold when plerome is mounted under a prefix. On those paths every OPTIONS request is a
+preflight answered here (as Pleroma's CORS plug does); no route serves OPTIONS itself.
 """
 
 from __future__ import annotations

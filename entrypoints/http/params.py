@@ -199,7 +199,7 @@ def _check_multipart_end(content_type: str, body: bytes) -> None:
     is refused instead, so a truncated upload never passes for a complete one."""
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
-    if boundary and b"--" + boundary + b"--" not in body:
+    if boundary and body.strip() and b"--" + boundary + b"--" not in body:
         raise InvalidInput("Invalid multipart body: truncated")
 
 
