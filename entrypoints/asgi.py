@@ -9,11 +9,14 @@ from typing import Any
 
 import anyio
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
 from . import http, wiring
-from .http.errors import internal_error
+from .http.cors import Cors
+from .http.errors import http_error, internal_error
 from .services import Services
 from .settings import Settings
 from .workers import WorkerPool
@@ -46,7 +49,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def on_error(request: Request, exc: Exception) -> Response:
         return internal_error(request, exc)
 
-    app = Starlette(routes=http.routes(svc), lifespan=lifespan, exception_handlers={Exception: on_error})
+    app = Starlette(
+        routes=http.routes(svc),
+        lifespan=lifespan,
+        middleware=[Middleware(Cors)],
+        exception_handlers={Exception: on_error, HTTPException: http_error},
+    )
     app.state.services = svc
     app.state.lifespan = lifespan
     return app

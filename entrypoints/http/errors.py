@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -77,3 +78,17 @@ def error_response(exc: DomainError, policy: ErrorPolicy = DEFAULT) -> Response:
 def internal_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return Json({"error": "Internal server error"}, status_code=500)
+
+
+# Starlette's router raises HTTPException for paths and methods nothing serves.
+HTTP_TEXT = {404: "Not found", 405: "Method not allowed"}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's HTTPException (an unrouted path, a method the route lacks) as a JSON error."""
+    if not isinstance(exc, HTTPException):
+        return internal_error(request, exc)
+    status = exc.status_code
+    if status in (204, 304):  # no body allowed
+        return Response(status_code=status, headers=exc.headers)
+    return Json({"error": HTTP_TEXT.get(status, exc.detail)}, status_code=status, headers=exc.headers)

@@ -4,6 +4,9 @@ Query string, urlencoded form, multipart and JSON bodies are merged (the body wi
 `key[]` names, `a[b][c]` nesting, repeated keys collected into lists for list fields, Pleroma's
 boolean spellings, and strings checked for NUL and unpaired surrogates. The result is converted into
 the route's msgspec Struct, whose messages are rewritten into the reference's.
+
+Whatever the bytes, reading ends in parameters or in InvalidInput / TooLarge (a 4xx): invalid UTF-8,
+malformed bodies, too many fields, too deep nesting and oversize bodies are refused, never replaced.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any, TypeVar, get_args, get_origin
+from urllib.parse import parse_qsl
 
 import msgspec
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from plerome.domain.errors import InvalidInput, MissingField, TooLarge
@@ -21,31 +27,39 @@ from plerome.domain.errors import InvalidInput, MissingField, TooLarge
 T = TypeVar("T")
 
 FORM_LIMIT = 2 * 1024 * 1024  # JSON and urlencoded bodies
+MAX_FIELDS = 2000  # per query string or form body
+MAX_DEPTH = 32  # nesting of JSON values and of `a[b][c]` names
 _TRUE = {"true", "1", "on", "yes", "t"}
 _FALSE = {"false", "0", "off", "no", "f", ""}
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
 _json = msgspec.json.Decoder()
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 past `limit` bytes (checked while it streams in)."""
+async def read_body(request: Request, limit: int, too_large: str = "File is too large") -> bytes:
+    """The request body, refused with 413 past `limit` bytes (checked while it streams in, so a
+    chunked body with no Content-Length is cut off too)."""
     if hasattr(request, "_body"):
         return request._body
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):
             raise InvalidInput("Invalid Content-Length")
         if int(declared) > limit:
-            raise TooLarge("File is too large")
+            raise TooLarge(too_large)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise TooLarge("File is too large")
+            raise TooLarge(too_large)
         chunks.append(chunk)
     body = b"".join(chunks)
     request._body = body
     return body
+
+
+class Repeated(list[Any]):
+    """Values of a repeated query or form key (`a=1&a=2`, `a[]=1`). A single-valued field takes the
+    last one; a JSON array is never collapsed like this (a list for a string is a type error)."""
 
 
 def _set_path(target: dict[str, Any], name: str, value: Any) -> None:
@@ -60,18 +74,18 @@ def _set_path(target: dict[str, Any], name: str, value: Any) -> None:
                 return
             if part in node:
                 existing = node[part]
-                node[part] = [*existing, value] if isinstance(existing, list) else [existing, value]
+                node[part] = Repeated([*existing, value] if isinstance(existing, list) else [existing, value])
             else:
                 node[part] = value
             return
         if parts[i + 1] == "" and i + 1 == len(parts) - 1:  # `a[]`
             existing = node.get(part)
             if existing is None:
-                node[part] = [value]
+                node[part] = Repeated([value])
             elif isinstance(existing, list):
                 existing.append(value)
             else:
-                node[part] = [existing, value]
+                node[part] = Repeated([existing, value])
             return
         child = node.get(part)
         if not isinstance(child, dict):
@@ -88,7 +102,7 @@ def _lists_from_indexed(value: Any) -> Any:
             return [value[k] for k in sorted(value, key=int)]
         return value
     if isinstance(value, list):
-        return [_lists_from_indexed(v) for v in value]
+        return type(value)(_lists_from_indexed(v) for v in value)
     return value
 
 
@@ -96,25 +110,52 @@ def pairs_to_dict(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in pairs:
         if name:
+            if name.count("[") > MAX_DEPTH:
+                raise InvalidInput(f"Invalid request: {name.partition('[')[0]} is nested too deeply")
             _set_path(out, name, value)
     return {k: _lists_from_indexed(v) for k, v in out.items()}
 
 
-def _check_text(value: Any, where: str) -> None:
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise InvalidInput(f"Invalid value for {where}: NUL characters are not allowed")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidInput(f"Invalid value for {where}: not valid unicode") from None
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _check_text(k, where)
-            _check_text(v, f"{where}.{k}" if where else str(k))
-    elif isinstance(value, list):
-        for v in value:
-            _check_text(v, where)
+def parse_urlencoded(raw: bytes, what: str) -> list[tuple[str, str]]:
+    """`a=1&b=%C3%A9` as pairs; invalid UTF-8 (raw or percent-encoded) is refused, not replaced."""
+    try:
+        return parse_qsl(
+            raw.decode("utf-8"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except UnicodeDecodeError:
+        raise InvalidInput(f"Invalid {what}: not valid UTF-8") from None
+    except ValueError:  # parse_qsl's "Max number of fields exceeded"
+        raise InvalidInput(f"Invalid {what}: more than {MAX_FIELDS} fields") from None
+
+
+def _check_text(data: dict[str, Any]) -> None:
+    """Refuse NUL characters, unpaired surrogates and deep nesting anywhere in `data` (iteratively:
+    a hostile body must not exhaust the stack)."""
+    # (value, what it is for the error message, where it sits, depth)
+    pending: list[tuple[Any, str, str, int]] = [(data, "", "", 0)]
+    while pending:
+        value, what, where, depth = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidInput(f"Invalid {what}: NUL characters are not allowed")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidInput(f"Invalid {what}: not valid unicode") from None
+        elif isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise InvalidInput(f"Invalid {what}: nested too deeply")
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    inner = f"{where}.{k}" if where else str(k)
+                    pending.append((k, f"field name in {where}" if where else "field name", where, depth + 1))
+                    pending.append((v, f"value for {inner}", inner, depth + 1))
+            else:
+                pending.extend((v, what, where, depth + 1) for v in value)
 
 
 async def raw_params(request: Request, upload_limit: int) -> dict[str, Any]:
@@ -122,30 +163,53 @@ async def raw_params(request: Request, upload_limit: int) -> dict[str, Any]:
     cached = request.scope.get("plerome.params")
     if cached is not None:
         return dict(cached)
-    data = pairs_to_dict(request.query_params.multi_items())
+    data = pairs_to_dict(parse_urlencoded(request.scope.get("query_string", b""), "query string"))
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if request.method not in ("GET", "HEAD"):
         if ctype == "application/json" or ctype.endswith("+json"):
-            body = await read_body(request, FORM_LIMIT)
+            body = await read_body(request, FORM_LIMIT, "Request body is too large")
             if body.strip():
-                try:
-                    decoded = _json.decode(body)
-                except msgspec.DecodeError:
-                    raise InvalidInput("Invalid JSON body") from None
-                if not isinstance(decoded, dict):
-                    raise InvalidInput("The JSON body must be an object")
-                data.update(decoded)
-        elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            limit = FORM_LIMIT if ctype.startswith("application/") else upload_limit + 1024 * 1024
-            await read_body(request, limit)
-            try:
-                form = await request.form(max_files=20, max_fields=2000, max_part_size=FORM_LIMIT)
-            except Exception:  # python-multipart and Starlette raise several kinds on malformed bodies
-                raise InvalidInput("Malformed form body") from None
-            data.update(pairs_to_dict(form.multi_items()))
-    _check_text(data, "")
+                data.update(_decode_json(body))
+        elif ctype == "application/x-www-form-urlencoded":
+            body = await read_body(request, FORM_LIMIT, "Request body is too large")
+            data.update(pairs_to_dict(parse_urlencoded(body, "form body")))
+        elif ctype == "multipart/form-data":
+            body = await read_body(request, upload_limit + 1024 * 1024)
+            _check_multipart_end(request.headers.get("content-type", ""), body)
+            data.update(pairs_to_dict((await _multipart(request)).multi_items()))
+    _check_text(data)
     request.scope["plerome.params"] = data
     return dict(data)
+
+
+def _decode_json(body: bytes) -> dict[str, Any]:
+    try:
+        decoded = _json.decode(body)
+    # msgspec raises UnicodeDecodeError on invalid UTF-8, ValidationError on numbers out of range
+    # and RecursionError on very deep nesting.
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+        raise InvalidInput("Invalid JSON body") from None
+    if not isinstance(decoded, dict):
+        raise InvalidInput("The JSON body must be an object")
+    return decoded
+
+
+def _check_multipart_end(content_type: str, body: bytes) -> None:
+    """python-multipart quietly drops a part cut off mid-way; a body without its closing delimiter
+    is refused instead, so a truncated upload never passes for a complete one."""
+    _, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary")
+    if boundary and body.strip() and b"--" + boundary + b"--" not in body:
+        raise InvalidInput("Invalid multipart body: truncated")
+
+
+async def _multipart(request: Request) -> Any:
+    try:
+        return await request.form(max_files=20, max_fields=MAX_FIELDS, max_part_size=FORM_LIMIT)
+    except HTTPException as exc:  # Starlette's own limits (fields, files, part size), with a clear text
+        raise InvalidInput(f"Invalid multipart body: {exc.detail}") from None
+    except Exception:  # python-multipart raises several kinds on a malformed body
+        raise InvalidInput("Invalid multipart body") from None
 
 
 def _field_kinds(struct: type) -> tuple[set[str], set[str], dict[str, str]]:
@@ -195,7 +259,7 @@ def convert(data: dict[str, Any], struct: type[T]) -> T:
         value = data[key]
         if key in lists and not isinstance(value, list):
             data[key] = [value] if not isinstance(value, dict) else value
-        elif key not in lists and isinstance(value, list) and value and not isinstance(value[0], dict):
+        elif key not in lists and isinstance(value, Repeated) and value and not isinstance(value[-1], dict):
             data[key] = value[-1]
         if key in bools:
             data[key] = _coerce_bool(data[key], key)
