@@ -151,6 +151,12 @@ async def grant_code(
     if not redirect_allowed(app.redirect_uris, redirect_uri):
         raise InvalidInput("redirect_uri does not match the app's")
     scopes = narrow_scopes(app.scopes, parse_scopes(scope, default=()) or None)
+    return await _new_code(ctx, app, account, redirect_uri, scopes)
+
+
+async def _new_code(
+    ctx: Context, app: App, account: Account, redirect_uri: str, scopes: tuple[str, ...]
+) -> str:
     code = ctx.secrets.token()
     now = ctx.clock.now()
     await ctx.stores.auth_codes.add(
@@ -167,6 +173,66 @@ async def grant_code(
     return code
 
 
+async def authorization_target(
+    ctx: Context, client_id: str | None, redirect_uri: str | None, response_type: str | None
+) -> tuple[App, str]:
+    """The app asking for authorization and the registered redirect_uri its user goes back to.
+
+    Checked before anything is shown, so that nobody is ever sent to an address the app did not
+    register. With no redirect_uri, an app that registered exactly one gets that one.
+    """
+    if response_type not in (None, "", "code"):
+        raise InvalidInput("Unsupported response_type: only code is supported.")
+    app = await ctx.stores.apps.by_client_id(client_id) if client_id else None
+    if app is None:
+        raise InvalidInput("Unknown application: check the client_id.")
+    if not redirect_uri and len(app.redirect_uris) == 1:
+        redirect_uri = app.redirect_uris[0]
+    if not redirect_uri or not redirect_allowed(app.redirect_uris, redirect_uri):
+        raise InvalidInput("The redirect_uri is not one this application registered.")
+    return app, redirect_uri
+
+
+def authorization_scopes(app: App, scope: str | list[str] | None) -> tuple[str, ...]:
+    """The scopes the user is asked to grant: those requested, or all of the app's."""
+    return narrow_scopes(app.scopes, parse_scopes(scope, default=()) or None)
+
+
+@dataclass(frozen=True, slots=True)
+class Authorization:
+    """The code for the app, and the new browser session when the user typed a password."""
+
+    code: str
+    account: Account
+    session: IssuedToken | None
+
+
+async def authorize_with_password(
+    ctx: Context, app: App, redirect_uri: str, scopes: tuple[str, ...], login: str, password: str
+) -> Authorization:
+    """The authorize form with a password: a code, and a session token issued to the same app."""
+    account = await check_password_login(ctx, login, password)
+    if account.mfa.enabled:
+        raise Forbidden(
+            "This account uses two-factor authentication, which this form does not support: "
+            "sign in from an app that asks for the one-time code."
+        )
+    code = await _new_code(ctx, app, account, redirect_uri, scopes)
+    session = await issue_token(ctx, app, account, scopes)
+    return Authorization(code=code, account=account, session=session)
+
+
+async def authorize_with_session(
+    ctx: Context, app: App, redirect_uri: str, scopes: tuple[str, ...], account: Account
+) -> Authorization:
+    """The authorize form confirmed by a user who already has a browser session."""
+    refusal = login_refusal(account)
+    if refusal:
+        raise AccountBlocked(*refusal)
+    code = await _new_code(ctx, app, account, redirect_uri, scopes)
+    return Authorization(code=code, account=account, session=None)
+
+
 async def authorization_code_grant(
     ctx: Context, app: App, code: str, redirect_uri: str | None
 ) -> IssuedToken:
@@ -181,15 +247,32 @@ async def authorization_code_grant(
     return await issue_token(ctx, app, account, grant.scopes)
 
 
-async def revoke(ctx: Context, app: App | None, access_token: str) -> None:
-    """Revoke a token by its secret; unknown tokens are ignored (RFC 7009)."""
-    digest = ctx.secrets.digest(access_token)
+async def revoke(ctx: Context, app: App | None, token: str) -> None:
+    """Revoke a token by its access or refresh secret; unknown tokens are ignored (RFC 7009).
+
+    With `app` (the client authenticated itself) only that app's tokens are revoked.
+    """
+    digest = ctx.secrets.digest(token)
     found = await ctx.stores.tokens.lookup(digest)
-    if found is None:
+    stored = found[0] if found else await ctx.stores.tokens.by_refresh_hash(digest)
+    if stored is None or (app is not None and stored.app_id != app.id):
         return
-    if app is not None and found[0].app_id != app.id:
+    await ctx.stores.tokens.delete(stored.id)
+
+
+async def revoke_as_client(
+    ctx: Context, client_id: str | None, client_secret: str | None, token: str
+) -> None:
+    """POST /oauth/revoke: client credentials are optional, but when given they must be right
+    (like Pleroma, wrong ones revoke nothing and the answer is the same)."""
+    if client_id is None:
+        await revoke(ctx, None, token)
         return
-    await ctx.stores.tokens.delete(found[0].id)
+    try:
+        app = await authenticate_client(ctx, client_id, client_secret)
+    except InvalidCredentials:
+        return
+    await revoke(ctx, app, token)
 
 
 async def authenticate_bearer(ctx: Context, access_token: str) -> Credentials:

@@ -58,7 +58,7 @@ class Auth:
         if scheme == "basic" and value.strip():
             try:
                 decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
+            except (binascii.Error, ValueError):  # non-ASCII input raises a bare ValueError
                 raise Unauthorized() from None
             login, sep, password = decoded.partition(":")
             if not sep:

@@ -1,27 +1,50 @@
-"""OAuth endpoints: /oauth/token (and, below, revoke and the authorize form)."""
+"""OAuth endpoints: /oauth/token, /oauth/revoke and the /oauth/authorize login form."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
+import functools
+import hashlib
+import hmac
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import msgspec
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute
 
-from plerome.domain.errors import InvalidCredentials, InvalidInput, MissingField
-from plerome.domain.oauth import App
+from plerome.domain.accounts import Account
+from plerome.domain.errors import (
+    DomainError,
+    InsufficientScopes,
+    InvalidCredentials,
+    InvalidInput,
+    MissingField,
+)
+from plerome.domain.oauth import OOB_REDIRECT, App
 from plerome.domain.usecases import oauth
 
+from .auth import SESSION_COOKIE
 from .entities import TokenEntity, token_entity
-from .errors import ErrorPolicy
+from .errors import STATUS, ErrorPolicy
 from .json import Json
-from .routing import Doc, RouteTable
+from .params import raw_params
+from .routing import Doc, Endpoint, RouteTable
+from .templates import SECURITY_HEADERS, AuthorizeForm, authorize_page, code_page, error_page
 from .web import Web
 
 # Pleroma answers an unknown grant with 500 "Bad request"; plerome answers 400 with the same text.
 OAUTH = ErrorPolicy()
+
+# The authorize form answers in HTML; a failed login shows the form again with Pleroma's flash texts.
+HTML = ErrorPolicy(
+    {
+        InvalidCredentials: (401, "Invalid Username/Password"),
+        InsufficientScopes: (401, "This action is outside of authorized scopes"),
+    }
+)
 
 
 class TokenRequest(msgspec.Struct):
@@ -37,18 +60,140 @@ class TokenRequest(msgspec.Struct):
     refresh_token: str | None = None
 
 
+class RevokeRequest(msgspec.Struct):
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    token_type_hint: str | None = None
+
+
+class AuthorizeQuery(msgspec.Struct):
+    client_id: str | None = None
+    redirect_uri: str | None = None
+    response_type: str | None = None
+    scope: str | list[str] | None = None
+    state: str | None = None
+    force_login: bool = False
+
+
+class AuthorizeFields(msgspec.Struct):
+    """The form's fields, flat (`name=`) or as Pleroma nests them (`authorization[name]=`)."""
+
+    name: str | None = None
+    password: str | None = None
+    client_id: str | None = None
+    redirect_uri: str | None = None
+    response_type: str | None = None
+    scope: str | list[str] | None = None
+    scopes: str | list[str] | None = None
+    state: str | None = None
+    csrf: str | None = None
+
+
+class AuthorizeBody(AuthorizeFields):
+    authorization: AuthorizeFields | None = None
+
+
+def _merged(body: AuthorizeBody) -> AuthorizeFields:
+    nested = body.authorization or AuthorizeFields()
+    return AuthorizeFields(
+        **{
+            f: getattr(nested, f) if getattr(nested, f) is not None else getattr(body, f)
+            for f in AuthorizeFields.__struct_fields__
+        }
+    )
+
+
 def _basic_client(request: Request) -> tuple[str | None, str | None]:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "basic":
         return None, None
     try:
         client_id, _, secret = base64.b64decode(value.strip(), validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, ValueError):  # non-ASCII input raises a bare ValueError
         return None, None
     return client_id, secret
 
 
+def _html_answer(exc: DomainError) -> tuple[int, str]:
+    for cls in type(exc).__mro__:
+        if cls in HTML.overrides:
+            rule = HTML.overrides[cls]
+            return rule if isinstance(rule, tuple) else (rule, exc.message)
+        if cls in STATUS:
+            return STATUS[cls], exc.message
+    return 400, exc.message
+
+
+def _with_code(redirect_uri: str, code: str, state: str | None) -> str:
+    """The app's redirect_uri with the code (and state) added after whatever query it already has."""
+    parts = urlsplit(redirect_uri)
+    extra = urlencode([("code", code), *([("state", state)] if state else [])])
+    query = f"{parts.query}&{extra}" if parts.query else extra
+    return urlunsplit(parts._replace(query=query))
+
+
+def _scope_text(scope: str | list[str] | None) -> str | None:
+    if isinstance(scope, list):
+        return " ".join(scope)
+    return scope
+
+
 def routes(web: Web) -> list[BaseRoute]:
+    instance = web.policy.name
+    secure_cookie = web.svc.base_url.startswith("https://")
+
+    def html_errors(endpoint: Endpoint) -> Endpoint:
+        """Domain errors as HTML: the form again with a message once the app is known, else a page."""
+
+        @functools.wraps(endpoint)
+        async def run(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except DomainError as exc:
+                status, message = _html_answer(exc)
+                form: AuthorizeForm | None = getattr(request.state, "authorize_form", None)
+                if form is None:
+                    return error_page(instance, message, status)
+                return authorize_page(form, message, status)
+
+        return run
+
+    def csrf_for(cookie: str) -> str:
+        """Ties the confirm-only form to the browser's session: another site cannot compute it."""
+        key = web.svc.secret_key.encode()
+        return hmac.new(key, b"plerome-authorize:" + cookie.encode(), hashlib.sha256).hexdigest()
+
+    async def session(request: Request) -> tuple[Account, str] | None:
+        """The account of the browser's `_pleroma_key` session, if that is the only credential sent."""
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie or "authorization" in request.headers:
+            return None
+        if "access_token" in await raw_params(request, web.svc.settings.upload_limit):
+            return None
+        creds = await web.auth.credentials(request)
+        if creds.account is None or creds.token_id is None:
+            return None
+        return creds.account, cookie
+
+    def base_form(
+        request: Request, app: App, redirect_uri: str, scope: str | None, state: str | None, login: str
+    ) -> AuthorizeForm:
+        hidden = {"client_id": app.client_id, "redirect_uri": redirect_uri, "response_type": "code"}
+        if scope:
+            hidden["scope"] = scope
+        if state:
+            hidden["state"] = state
+        return AuthorizeForm(
+            action=request.url.path,
+            instance=instance,
+            app_name=app.name,
+            app_website=app.website,
+            scopes=scope.replace(",", " ").split() if scope else app.scopes,
+            hidden=hidden,
+            login=login,
+        )
+
     async def client_app(request: Request, p: TokenRequest) -> App:
         basic_id, basic_secret = _basic_client(request)
         return await oauth.authenticate_client(
@@ -82,6 +227,106 @@ def routes(web: Web) -> list[BaseRoute]:
             nickname = account.nickname if account else None
         return Json(token_entity(issued, web.policy, nickname))
 
+    async def revoke(request: Request) -> Response:
+        p = await web.params(request, RevokeRequest)
+        if not p.token:
+            raise InvalidInput("Bad request")
+        basic_id, basic_secret = _basic_client(request)
+        client_id = basic_id or p.client_id
+        secret = basic_secret if basic_id else p.client_secret
+        await oauth.revoke_as_client(web.ctx, client_id, secret, p.token)
+        response = Json({})
+        if request.cookies.get(SESSION_COOKIE) == web.auth.session_cookie(p.token):
+            response.delete_cookie(SESSION_COOKIE, path="/", secure=secure_cookie, httponly=True)
+        return response
+
+    async def authorize_form(request: Request) -> Response:
+        q = await web.params(request, AuthorizeQuery)
+        app, redirect_uri = await oauth.authorization_target(
+            web.ctx, q.client_id, q.redirect_uri, q.response_type
+        )
+        scope = _scope_text(q.scope)
+        form = base_form(request, app, redirect_uri, scope, q.state, "")
+        request.state.authorize_form = form
+        form = dataclasses.replace(form, scopes=oauth.authorization_scopes(app, q.scope))
+        current = None if q.force_login else await session(request)
+        if current is not None:
+            account, cookie = current
+            query = [(k, v) for k, v in request.query_params.multi_items() if k != "force_login"]
+            switch = f"{request.url.path}?{urlencode([*query, ('force_login', 'true')])}"
+            form = dataclasses.replace(
+                form, session_nickname=account.nickname, csrf=csrf_for(cookie), switch_user_url=switch
+            )
+        return authorize_page(form)
+
+    async def authorize(request: Request) -> Response:
+        f = _merged(await web.params(request, AuthorizeBody))
+        app, redirect_uri = await oauth.authorization_target(
+            web.ctx, f.client_id, f.redirect_uri, f.response_type
+        )
+        scope = _scope_text(f.scope if f.scope is not None else f.scopes)
+        request.state.authorize_form = base_form(request, app, redirect_uri, scope, f.state, f.name or "")
+        scopes = oauth.authorization_scopes(app, scope)
+        current = None if f.password else await session(request)
+        if (
+            current is not None
+            and f.csrf
+            and hmac.compare_digest(f.csrf.encode(), csrf_for(current[1]).encode())
+        ):
+            result = await oauth.authorize_with_session(web.ctx, app, redirect_uri, scopes, current[0])
+        else:
+            result = await oauth.authorize_with_password(
+                web.ctx, app, redirect_uri, scopes, f.name or "", f.password or ""
+            )
+        response: Response
+        if redirect_uri == OOB_REDIRECT:
+            response = code_page(instance, app.name, result.code)
+        else:
+            response = RedirectResponse(
+                _with_code(redirect_uri, result.code, f.state), status_code=302, headers=SECURITY_HEADERS
+            )
+        if result.session is not None:
+            response.set_cookie(
+                SESSION_COOKIE,
+                web.auth.session_cookie(result.session.access_token),
+                path="/",
+                secure=secure_cookie,
+                httponly=True,
+                samesite="lax",
+            )
+        return response
+
     table = RouteTable(policy=OAUTH)
     table.add("/oauth/token", token, ["POST"], Doc("Obtain a token", TokenRequest, TokenEntity))
+    table.add(
+        "/oauth/revoke",
+        revoke,
+        ["POST"],
+        Doc("Revoke a token (always answers {}, also for unknown tokens)", RevokeRequest, dict[str, str]),
+    )
+    table.add(
+        "/oauth/authorize",
+        html_errors(authorize_form),
+        ["GET"],
+        Doc(
+            "The login and authorization form",
+            AuthorizeQuery,
+            None,
+            auth="optional",
+            content_type="text/html",
+        ),
+    )
+    table.add(
+        "/oauth/authorize",
+        html_errors(authorize),
+        ["POST"],
+        Doc(
+            "Log in (or confirm a session) and send the user back to the app with a code",
+            AuthorizeBody,
+            None,
+            auth="optional",
+            status=302,
+            content_type="text/html",
+        ),
+    )
     return table.routes
