@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,7 @@ class PoolStats:
 class Accounts(Protocol):
     async def add(self, account: Account) -> None: ...  # Conflict when nickname or email is taken
     async def get(self, account_id: str) -> Account | None: ...
+    async def get_many(self, account_ids: Sequence[str]) -> dict[str, Account]: ...
     async def by_nickname(self, nickname: str) -> Account | None: ...  # case-insensitive
     async def by_email(self, email: str) -> Account | None: ...  # case-insensitive
     async def update(self, account: Account) -> None: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -80,6 +80,9 @@ class _Accounts(_Repo):
 
     async def get(self, account_id: str) -> Account | None:
         return self._s.accounts.get(account_id)
+
+    async def get_many(self, account_ids: Sequence[str]) -> dict[str, Account]:
+        return {i: self._s.accounts[i] for i in account_ids if i in self._s.accounts}
 
     async def by_nickname(self, nickname: str) -> Account | None:
         key = nickname_key(nickname)

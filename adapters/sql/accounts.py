@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -165,6 +166,13 @@ class SqlAccounts:
     async def get(self, account_id: str) -> Account | None:
         row = await self._db.fetch_one(_SELECT + " WHERE a.id = ?", account_id)
         return account_from_row(row) if row else None
+
+    async def get_many(self, account_ids: Sequence[str]) -> dict[str, Account]:
+        ids = list(dict.fromkeys(account_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(_SELECT + f" WHERE a.id IN ({', '.join('?' * len(ids))})", *ids)
+        return {row["id"]: account_from_row(row) for row in rows}
 
     async def by_nickname(self, nickname: str) -> Account | None:
         row = await self._db.fetch_one(_SELECT + " WHERE a.nickname_key = ?", nickname_key(nickname))
