@@ -3,6 +3,8 @@ files are stored under, and the content type a stored file is served with."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
 
@@ -45,6 +47,18 @@ def require_image(data: bytes, limit: int, label: str) -> ImageType:
     if kind is None:
         raise Unprocessable(f"{label} must be a PNG, GIF, JPEG or WebP image.")
     return kind
+
+
+def data_uri_bytes(text: str) -> bytes | None:
+    """The bytes of a base64 `data:` URI (how JSON clients can send an image), or None when `text`
+    is not one. The media type it declares is ignored: the content decides."""
+    head, sep, payload = text.partition(",")
+    if not sep or not head.lower().startswith("data:") or not head.lower().endswith(";base64"):
+        return None
+    try:
+        return base64.b64decode(payload.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 # A key is one or more `/`-separated segments of ASCII letters, digits, `.`, `_` and `-`, each starting

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute
 
 from plerome.domain.accounts import ProfileField
 from plerome.domain.errors import TooLarge, Unprocessable
+from plerome.domain.media import data_uri_bytes
 from plerome.domain.usecases.accounts import IMAGE_SLOTS, ProfileChange, find_account, update_credentials
 
 from .entities import AccountEntity, account_entity
@@ -38,7 +39,8 @@ class SourceParams(msgspec.Struct):
 
 
 class UpdateCredentials(msgspec.Struct):
-    """Every field optional: absent leaves a value alone. Images are multipart uploads, or "" to clear."""
+    """Every field optional: absent leaves a value alone. Images are multipart uploads or base64
+    `data:` URIs (JSON clients), or "" to clear."""
 
     display_name: str | UnsetType | None = UNSET
     note: str | UnsetType | None = UNSET
@@ -94,7 +96,7 @@ def _fields(value: list[FieldParam] | dict[str, FieldParam] | None) -> list[Prof
 
 
 async def _image(value: object, slot: str, limit: int) -> bytes | UnsetType | None:
-    """An image parameter: the uploaded bytes, None to clear, or UNSET when nothing was chosen."""
+    """An image parameter: the new image's bytes, None to clear, or UNSET when nothing was chosen."""
     if value is UNSET:
         return UNSET
     if value is None or value == "":
@@ -106,7 +108,15 @@ async def _image(value: object, slot: str, limit: int) -> bytes | UnsetType | No
         if not data and not value.filename:  # a browser form's empty file input
             return UNSET
         return data
-    raise Unprocessable(f"{IMAGE_SLOTS[slot][1]} must be an uploaded image, or an empty string to remove it.")
+    decoded = data_uri_bytes(value) if isinstance(value, str) else None
+    if decoded is not None:
+        if len(decoded) > limit:
+            raise TooLarge("File is too large")
+        return decoded
+    raise Unprocessable(
+        f"{IMAGE_SLOTS[slot][1]} must be an uploaded image, a base64 data: URI,"
+        " or an empty string to remove it."
+    )
 
 
 def _change(p: UpdateCredentials) -> ProfileChange:

@@ -10,6 +10,7 @@ from plerome.domain.media import (
     WEBP,
     check_key,
     content_type_for,
+    data_uri_bytes,
     detect_image,
     image_key,
     is_stored_key,
@@ -134,3 +135,17 @@ def test_only_keys_count_as_stored_files():
     assert not is_stored_key("")
     assert not is_stored_key("https://elsewhere.example/a.png")
     assert not is_stored_key("../a.png")
+
+
+def test_a_base64_data_uri_gives_its_bytes_whatever_type_it_declares():
+    assert data_uri_bytes("data:image/png;base64,aGVsbG8=") == b"hello"
+    assert data_uri_bytes("DATA:text/plain;BASE64, aGVsbG8= ") == b"hello"
+    assert data_uri_bytes("data:;base64,") == b""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "hello", "https://x.example/a.png", "data:image/png,hello", "data:image/png;base64,***", "aGVsbG8="],
+)
+def test_anything_else_is_not_a_data_uri(text):
+    assert data_uri_bytes(text) is None

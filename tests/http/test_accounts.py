@@ -1,6 +1,7 @@
 """Account endpoints through the ASGI app: one account by id, and update_credentials as Mastodon.py
 (form and multipart, "1"/"0" booleans) and megalodon (JSON) send it."""
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -525,11 +526,42 @@ def test_a_file_that_is_no_image_is_422_and_nothing_is_kept(client, api, setting
     assert me["avatar"].endswith("/images/avi.png")
 
 
-def test_an_image_given_as_text_is_422(client, api):
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://elsewhere.example/a.png",
+        "data:image/png;base64,not base64!",
+        "data:image/png,rawbytes",
+        {"url": "x"},
+        5,
+    ],
+)
+def test_an_image_given_as_anything_else_is_422(client, api, value):
     _, headers = api.login("alice")
-    r = client.patch(UPDATE, headers=headers, json={"avatar": "https://elsewhere.example/a.png"})
+    r = client.patch(UPDATE, headers=headers, json={"avatar": value})
     assert r.status_code == 422
-    assert r.json() == {"error": "Avatar must be an uploaded image, or an empty string to remove it."}
+    assert r.json() == {
+        "error": "Avatar must be an uploaded image, a base64 data: URI, or an empty string to remove it."
+    }
+
+
+def test_json_clients_may_send_an_image_as_a_data_uri(client, api):
+    _, headers = api.login("alice")
+    uri = "data:image/jpeg;base64," + base64.b64encode(PNG).decode()  # the declared type is ignored
+    r = client.patch(UPDATE, headers=headers, json={"header": uri})
+    assert r.status_code == 200, r.text
+    header = path_of(r.json()["header"])
+    assert header.endswith(".png")
+    assert client.get(header).content == PNG
+
+
+def test_a_data_uri_that_is_no_image_is_422(client, api, settings):
+    _, headers = api.login("alice")
+    uri = "data:image/png;base64," + base64.b64encode(b"<svg/>").decode()
+    r = client.patch(UPDATE, headers=headers, json={"avatar": uri})
+    assert r.status_code == 422
+    assert r.json() == {"error": "Avatar must be a PNG, GIF, JPEG or WebP image."}
+    assert media_files(settings) == []
 
 
 class TestUploadLimit:
@@ -553,6 +585,15 @@ class TestUploadLimit:
         _, headers = api.login("alice")
         exact = PNG + b"\x00" * (1000 - len(PNG))
         assert upload(client, headers, avatar=exact).status_code == 200
+
+    def test_a_data_uri_over_the_limit_is_413(self, client, api, settings):
+        _, headers = api.login("alice")
+        big = PNG + b"\x00" * (1001 - len(PNG))
+        uri = "data:image/png;base64," + base64.b64encode(big).decode()
+        r = client.patch(UPDATE, headers=headers, json={"avatar": uri})
+        assert r.status_code == 413
+        assert r.json() == {"error": "File is too large"}
+        assert media_files(settings) == []
 
     def test_a_body_far_past_the_limit_is_refused_before_it_is_read(self, client, api, settings):
         _, headers = api.login("alice")
