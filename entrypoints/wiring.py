@@ -7,11 +7,13 @@ import secrets
 from pathlib import Path
 
 from plerome.adapters.argon2 import Argon2Passwords
+from plerome.adapters.filesystem import FilesystemFiles
 from plerome.adapters.memory import MemoryStores
 from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.usecases.context import Context
 from plerome.ports.clock import Clock
+from plerome.ports.files import FileStore
 from plerome.ports.ids import Ids
 from plerome.ports.passwords import Passwords
 
@@ -83,6 +85,7 @@ def build(
     clock: Clock | None = None,
     ids: Ids | None = None,
     passwords: Passwords | None = None,
+    files: FileStore | None = None,
 ) -> Services:
     stores, lifecycle = open_store(settings)
     ctx = Context(
@@ -100,5 +103,6 @@ def build(
             registrations_open=settings.registrations_open,
             account_activation_required=settings.account_activation_required,
         ),
+        files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
     )
     return Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))

@@ -4,6 +4,7 @@ They pass the same contract suites as the SQLite and Postgres adapters.
 """
 
 from .basics import FakePasswords, FixedClock, SequentialIds
+from .files import MemoryFiles
 from .stores import MemoryStores
 
-__all__ = ["FakePasswords", "FixedClock", "MemoryStores", "SequentialIds"]
+__all__ = ["FakePasswords", "FixedClock", "MemoryFiles", "MemoryStores", "SequentialIds"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +26,15 @@ from plerome.domain.accounts import (
     validate_password,
 )
 from plerome.domain.errors import Conflict, InvalidInput, NotFound
+from plerome.domain.media import image_key, is_stored_key, require_image
 
 from .context import Context
 
 UNSET: Any = object()  # "not given", as opposed to None ("clear it")
+
+# Ids are base62, local nicknames letters, digits, `_` and `-`; `@` and `.` for a remote `nick@host`.
+_ACCOUNT_REF = re.compile(r"[A-Za-z0-9_.@-]{1,255}")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
 
 
 async def create_account(
@@ -60,12 +68,15 @@ async def create_account(
     return account
 
 
-async def find_account(ctx: Context, id_or_nickname: str) -> Account:
-    """A visible account by id, or by nickname as Pleroma allows; deactivated ones are not found."""
+async def find_account(ctx: Context, id_or_nickname: str, *, include_deactivated: bool = False) -> Account:
+    """A visible account by id, or by nickname as Pleroma allows; deactivated ones are not found
+    (except by admins: `include_deactivated`)."""
+    if not _ACCOUNT_REF.fullmatch(id_or_nickname):
+        raise NotFound()
     account = await ctx.stores.accounts.get(id_or_nickname)
     if account is None:
         account = await ctx.stores.accounts.by_nickname(id_or_nickname)
-    if account is None or not account.is_active:
+    if account is None or not (account.is_active or include_deactivated):
         raise NotFound()
     return account
 
@@ -127,6 +138,10 @@ def apply_profile_change(account: Account, change: ProfileChange) -> Account:
         updates["actor_type"] = "Service" if updates["bot"] else "Person"
     if "privacy" in updates:
         validate_choice("privacy", updates["privacy"], PRIVACY)
+    if "language" in updates:
+        updates["language"] = updates["language"] or None
+        if updates["language"] is not None and not _LANGUAGE.fullmatch(updates["language"]):
+            raise InvalidInput("language must be a language code, such as en or pt-BR.")
     if "settings_store" in updates:
         store = updates["settings_store"]
         if not isinstance(store, dict):
@@ -144,6 +159,63 @@ async def update_profile(ctx: Context, account_id: str, change: ProfileChange) -
             raise NotFound()
         updated = apply_profile_change(account, change)
         await tx.accounts.update(updated)
+    return updated
+
+
+# Account image fields: the folder their files go to, and how an error message names them.
+IMAGE_SLOTS = {
+    "avatar": ("avatars", "Avatar"),
+    "header": ("headers", "Header"),
+    "background_image": ("backgrounds", "Background image"),
+}
+
+
+async def update_credentials(
+    ctx: Context,
+    account_id: str,
+    change: ProfileChange,
+    images: Mapping[str, bytes | None],
+    upload_limit: int,
+) -> Account:
+    """update_credentials: `change`, plus new images (`images[slot]` holds the uploaded bytes, or None
+    to clear the slot). Everything is checked before a file is written; new files are removed again
+    when the update fails, and the files they replace are removed once it has succeeded."""
+    kinds = {
+        slot: require_image(data, upload_limit, IMAGE_SLOTS[slot][1])
+        for slot, data in images.items()
+        if data is not None
+    }
+    current = await ctx.stores.accounts.get(account_id)
+    if current is None:
+        raise NotFound()
+    apply_profile_change(current, change)
+    saved: dict[str, str | None] = {}
+    try:
+        for slot, data in images.items():
+            if data is None:
+                saved[slot] = None
+                continue
+            unique = f"{ctx.ids.new()}-{ctx.secrets.token()[:16]}"
+            saved[slot] = new_key = image_key(IMAGE_SLOTS[slot][0], unique, kinds[slot])
+            await ctx.files.save(new_key, data)
+        async with ctx.stores.transaction() as tx:
+            before = await tx.accounts.get(account_id)
+            if before is None:
+                raise NotFound()
+            updated = apply_profile_change(before, dataclasses.replace(change, **saved))
+            await tx.accounts.update(updated)
+    except BaseException:
+        for written in saved.values():
+            if written is not None:
+                with contextlib.suppress(Exception):
+                    await ctx.files.delete(written)
+        raise
+    for slot in saved:
+        old = getattr(before, slot)
+        if is_stored_key(old):
+            # The profile already points at the new file; a leftover old one is only wasted space.
+            with contextlib.suppress(Exception):
+                await ctx.files.delete(old)
     return updated
 
 

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from plerome.domain.instance import InstancePolicy
 from plerome.ports.clock import Clock
+from plerome.ports.files import FileStore, OpenedFile
 from plerome.ports.ids import Ids
 from plerome.ports.passwords import Passwords
 from plerome.ports.repositories import Stores
 from plerome.ports.secrets import Secrets
+
+
+class NoFileStore:
+    """The file store of a Context built without one (use-case tests that store no files): it holds
+    nothing and refuses to keep anything."""
+
+    async def save(self, key: str, data: bytes) -> None:
+        raise RuntimeError("this Context has no file store; pass files= when building it")
+
+    async def read(self, key: str) -> bytes | None:
+        return None
+
+    async def open(self, key: str) -> OpenedFile | None:
+        return None
+
+    async def exists(self, key: str) -> bool:
+        return False
+
+    async def delete(self, key: str) -> bool:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,3 +41,4 @@ class Context:
     secrets: Secrets
     passwords: Passwords
     policy: InstancePolicy
+    files: FileStore = field(default_factory=NoFileStore)

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Mount
 
 from ..services import Services
-from . import accounts, apps, oauth, openapi, registration
+from . import accounts, apps, health, instance, media, oauth, openapi, registration
 from .auth import Auth
 from .web import Web
+
+
+def _specificity(route: BaseRoute) -> tuple[int, ...]:
+    """Fixed path segments before parameters, segment by segment: `/api/v1/accounts/relationships`
+    is tried before `/api/v1/accounts/{id}`, whichever module registers which. A Mount comes after
+    every route under its prefix."""
+    path = getattr(route, "path", "")
+    key = tuple(1 if "{" in segment else 0 for segment in path.split("/"))
+    return (*key, 2) if isinstance(route, Mount) else key
 
 
 def routes(svc: Services) -> list[BaseRoute]:
     web = Web(svc=svc, auth=Auth(svc.ctx, svc.secret_key, svc.settings.upload_limit))
     table: list[BaseRoute] = []
-    for module in (apps, oauth, accounts, registration, openapi):
+    for module in (apps, oauth, accounts, registration, instance, health, media, openapi):
         table += module.routes(web)
-    return table
+    return sorted(table, key=_specificity)  # stable: otherwise registration order

@@ -98,7 +98,7 @@ def _lists_from_indexed(value: Any) -> Any:
     """{"0": x, "1": y} (from `a[0]=x&a[1]=y`) becomes [x, y]; recursively."""
     if isinstance(value, dict):
         value = {k: _lists_from_indexed(v) for k, v in value.items()}
-        if value and all(k.isdigit() for k in value):
+        if value and all(k.isascii() and k.isdigit() for k in value):
             return [value[k] for k in sorted(value, key=int)]
         return value
     if isinstance(value, list):

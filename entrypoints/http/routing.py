@@ -61,6 +61,8 @@ def _guarded(endpoint: Endpoint, policy: ErrorPolicy) -> Endpoint:
             return error_response(exc, policy)
         except Exception as exc:
             return internal_error(request, exc)
+        finally:
+            await request.close()  # closes the temporary files of multipart uploads
 
     return run
 

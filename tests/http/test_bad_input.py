@@ -535,3 +535,11 @@ def test_the_body_wins_over_the_query_string(client):
     r = client.post("/api/v1/apps?client_name=query", json={"client_name": "body", "redirect_uris": OOB})
     assert r.status_code == 200, r.text
     assert r.json()["name"] == "body"
+
+
+def test_non_ascii_digits_as_form_indexes_are_not_indexes(client, api):
+    _, headers = api.login("digits")
+    r = client.patch(
+        "/api/v1/accounts/update_credentials", headers=headers, data={"fields_attributes[²][name]": "x"}
+    )
+    assert r.status_code < 500
