@@ -17,6 +17,7 @@ from starlette.responses import Response
 from . import http, wiring
 from .http.cors import Cors
 from .http.errors import http_error, internal_error
+from .redaction import redact_access_log
 from .services import Services
 from .settings import Settings
 from .workers import WorkerPool
@@ -63,4 +64,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 def app_from_env() -> Starlette:
     """The app configured by the PLEROME_* environment variables, for ASGI servers' factory option:
     `uvicorn --factory plerome.entrypoints.asgi:app_from_env --workers 4`."""
+    redact_access_log()
     return create_app(Settings.from_env(os.environ))

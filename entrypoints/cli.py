@@ -25,6 +25,7 @@ from plerome.domain.usecases.accounts import (
 from plerome.domain.usecases.oauth import cli_token
 
 from . import wiring
+from .redaction import redact_access_log
 from .services import Services
 from .settings import Settings
 
@@ -136,6 +137,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     migration = wiring.build(settings)
     print(asyncio.run(_with_store(migration, lambda: _migrate(migration), open_first=False)), flush=True)
+    redact_access_log()
     uvicorn.run(
         create_app(settings),
         host=host,
