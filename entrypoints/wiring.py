@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import formataddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from plerome.adapters.argon2 import Argon2Passwords
+from plerome.adapters.captcha import PngCaptcha
 from plerome.adapters.filesystem import FilesystemFiles
+from plerome.adapters.mail import EmlMailer, SmtpMailer
 from plerome.adapters.memory import MemoryStores
+from plerome.adapters.otp import PyotpOtp
 from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
 from plerome.domain.instance import InstancePolicy
+from plerome.domain.usecases import self_service
 from plerome.domain.usecases.context import Context
+from plerome.ports.captcha import CaptchaImages
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore
 from plerome.ports.ids import Ids
+from plerome.ports.mailer import Mailer
+from plerome.ports.otp import Otp
 from plerome.ports.passwords import Passwords
 
 from .services import Lifecycle, Services
@@ -79,6 +88,23 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def mailer_for(settings: Settings) -> Mailer:
+    """SMTP when PLEROME_SMTP_URL is set, else `.eml` files under DATA_DIR/mail."""
+    host = urlsplit(settings.base_url).hostname or "localhost"
+    sender = formataddr((settings.instance_name, f"no-reply@{host}"))
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url, sender)
+    return EmlMailer(Path(settings.data_dir) / "mail", sender)
+
+
+def captcha_for(settings: Settings) -> CaptchaImages | None:
+    if settings.captcha == "none":
+        return None
+    if settings.captcha == "native":
+        return PngCaptcha()
+    raise ValueError(f"PLEROME_CAPTCHA must be none or native, not {settings.captcha!r}")
+
+
 def build(
     settings: Settings,
     *,
@@ -86,6 +112,8 @@ def build(
     ids: Ids | None = None,
     passwords: Passwords | None = None,
     files: FileStore | None = None,
+    mailer: Mailer | None = None,
+    otp: Otp | None = None,
 ) -> Services:
     stores, lifecycle = open_store(settings)
     ctx = Context(
@@ -102,7 +130,13 @@ def build(
             base_url=settings.base_url,
             registrations_open=settings.registrations_open,
             account_activation_required=settings.account_activation_required,
+            login_failures=settings.login_failures,
         ),
         files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
+        otp=otp or PyotpOtp(),
+        mailer=mailer or mailer_for(settings),
+        captcha=captcha_for(settings),
     )
-    return Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
+    services = Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
+    services.job_handlers.update(self_service.job_handlers(ctx))
+    return services

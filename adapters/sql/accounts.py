@@ -52,6 +52,7 @@ COLUMNS = (
     "settings_store",
     "notification_settings",
     "mfa",
+    "also_known_as",
 )
 SELECT_COLUMNS = ", ".join(f"a.{c}" for c in COLUMNS)
 
@@ -60,6 +61,7 @@ _fields = msgspec.json.Decoder(tuple[ProfileField, ...])
 _settings_store = msgspec.json.Decoder(dict[str, Any])
 _notifications = msgspec.json.Decoder(NotificationSettings)
 _mfa = msgspec.json.Decoder(MfaSettings)
+_strings = msgspec.json.Decoder(tuple[str, ...])
 
 
 def email_key(email: str | None) -> str | None:
@@ -104,6 +106,7 @@ def account_values(a: Account) -> tuple[Any, ...]:
         _encode(a.settings_store).decode(),
         _encode(a.notification_settings).decode(),
         _encode(a.mfa).decode(),
+        _encode(a.also_known_as).decode(),
     )
 
 
@@ -143,6 +146,7 @@ def account_from_row(r: Row) -> Account:
         settings_store=_settings_store.decode(r["settings_store"]),
         notification_settings=_notifications.decode(r["notification_settings"]),
         mfa=_mfa.decode(r["mfa"]),
+        also_known_as=_strings.decode(r["also_known_as"]),
     )
 
 

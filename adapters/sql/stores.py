@@ -12,6 +12,14 @@ from .apps import SqlApps
 from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
+from .security import (
+    SqlAppSettings,
+    SqlAttemptCounts,
+    SqlCaptchas,
+    SqlEmailConfirmations,
+    SqlMfaTokens,
+    SqlMfaUses,
+)
 from .tokens import SqlTokens
 
 
@@ -28,6 +36,12 @@ class SqlStores:
         self.tokens = SqlTokens(executor)
         self.auth_codes = SqlAuthCodes(executor)
         self.jobs = SqlJobs(executor)
+        self.attempts = SqlAttemptCounts(executor)
+        self.mfa_tokens = SqlMfaTokens(executor)
+        self.mfa_uses = SqlMfaUses(executor)
+        self.captchas = SqlCaptchas(executor)
+        self.email_confirmations = SqlEmailConfirmations(executor)
+        self.app_settings = SqlAppSettings(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from plerome.domain.instance import InstancePolicy
+from plerome.domain.mail import Mail
+from plerome.ports.captcha import CaptchaImages
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore, OpenedFile
 from plerome.ports.ids import Ids
+from plerome.ports.mailer import Mailer
+from plerome.ports.otp import Otp
 from plerome.ports.passwords import Passwords
 from plerome.ports.repositories import Stores
 from plerome.ports.secrets import Secrets
@@ -33,6 +38,23 @@ class NoFileStore:
         return False
 
 
+class NoOtp:
+    """The one-time-password port of a Context built without one: no code is ever right."""
+
+    def new_secret(self) -> str:
+        raise RuntimeError("this Context has no OTP port; pass otp= when building it")
+
+    def matching_step(self, secret: str, code: str, now: datetime) -> int | None:
+        return None
+
+
+class NoMailer:
+    """The mailer of a Context built without one: refuses to send."""
+
+    async def send(self, mail: Mail) -> None:
+        raise RuntimeError("this Context has no mailer; pass mailer= when building it")
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     stores: Stores
@@ -42,3 +64,6 @@ class Context:
     passwords: Passwords
     policy: InstancePolicy
     files: FileStore = field(default_factory=NoFileStore)
+    otp: Otp = field(default_factory=NoOtp)
+    mailer: Mailer = field(default_factory=NoMailer)
+    captcha: CaptchaImages | None = None  # None: registration asks for no captcha

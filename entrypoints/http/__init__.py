@@ -5,7 +5,22 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 
 from ..services import Services
-from . import accounts, apps, health, instance, media, oauth, openapi, registration
+from . import (
+    accounts,
+    app_settings,
+    apps,
+    captcha,
+    confirmation,
+    health,
+    instance,
+    media,
+    mfa,
+    oauth,
+    openapi,
+    registration,
+    self_service,
+    sessions,
+)
 from .auth import Auth
 from .web import Web
 
@@ -23,5 +38,7 @@ def routes(svc: Services) -> list[BaseRoute]:
     web = Web(svc=svc, auth=Auth(svc.ctx, svc.secret_key, svc.settings.upload_limit))
     table: list[BaseRoute] = []
     for module in (apps, oauth, accounts, registration, instance, health, media, openapi):
+        table += module.routes(web)
+    for module in (mfa, self_service, sessions, app_settings, captcha, confirmation):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order

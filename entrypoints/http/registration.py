@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from plerome.domain.errors import Conflict
+from plerome.domain.usecases.captcha import CaptchaAnswer
 from plerome.domain.usecases.registration import SignUp, register
 
 from .entities import TokenEntity, token_entity
@@ -29,6 +30,10 @@ class SignUpRequest(msgspec.Struct):
     reason: str | None = None
     fullname: str | None = None
     bio: str | None = None
+    # the answer to GET /api/v1/pleroma/captcha, when the instance asks for one
+    captcha_solution: str | None = None
+    captcha_token: str | None = None
+    captcha_answer_data: str | None = None
 
 
 class PendingConfirmation(msgspec.Struct):
@@ -52,6 +57,7 @@ def routes(web: Web) -> list[BaseRoute]:
                 reason=p.reason,
                 display_name=p.fullname,
                 bio=p.bio,
+                captcha=CaptchaAnswer(p.captcha_solution, p.captcha_token, p.captcha_answer_data),
             ),
         )
         if done.token is None:

@@ -49,7 +49,14 @@ def every_field_set(make) -> Account:
         notification_settings=NotificationSettings(
             block_from_strangers=True, hide_notification_contents=True
         ),
-        mfa=MfaSettings(enabled=True, totp_secret="JBSWY3DP", totp_confirmed=True, backup_codes=("h1", "h2")),
+        mfa=MfaSettings(
+            enabled=True,
+            totp_secret="JBSWY3DP",
+            totp_confirmed=True,
+            backup_codes=("h1", "h2"),
+            pending_totp_secret="KRSXG5CT",
+        ),
+        also_known_as=("https://social.example/users/zoe", "https://other.example/users/z"),
     )
 
 
