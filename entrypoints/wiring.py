@@ -114,8 +114,10 @@ def build(
     files: FileStore | None = None,
     mailer: Mailer | None = None,
     otp: Otp | None = None,
+    captcha: CaptchaImages | None = None,
 ) -> Services:
     stores, lifecycle = open_store(settings)
+    provider = captcha_for(settings)  # PLEROME_CAPTCHA decides; `captcha` replaces the drawing (tests)
     ctx = Context(
         stores=stores,  # type: ignore[arg-type]
         clock=clock or SystemClock(),
@@ -135,7 +137,7 @@ def build(
         files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
         otp=otp or PyotpOtp(),
         mailer=mailer or mailer_for(settings),
-        captcha=captcha_for(settings),
+        captcha=(captcha or provider) if provider is not None else None,
     )
     services = Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
     services.job_handlers.update(self_service.job_handlers(ctx))
