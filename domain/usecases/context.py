@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from plerome.domain.instance import InstancePolicy
+from plerome.domain.usecases.emoji_packs import EmojiPacks
 from plerome.ports.clock import Clock
 from plerome.ports.ids import Ids
 from plerome.ports.passwords import Passwords
@@ -20,3 +21,4 @@ class Context:
     secrets: Secrets
     passwords: Passwords
     policy: InstancePolicy
+    emoji: EmojiPacks | None = None  # custom emoji packs; None: the app has none (wiring always sets it)

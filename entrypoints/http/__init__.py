@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from ..services import Services
-from . import accounts, apps, oauth
+from . import accounts, apps, emoji, oauth
 from .auth import Auth
 from .web import Web
 
@@ -13,6 +13,6 @@ from .web import Web
 def routes(svc: Services) -> list[BaseRoute]:
     web = Web(svc=svc, auth=Auth(svc.ctx, svc.secret_key, svc.settings.upload_limit))
     table: list[BaseRoute] = []
-    for module in (apps, oauth, accounts):
+    for module in (apps, oauth, accounts, emoji):
         table += module.routes(web)
     return table
