@@ -262,8 +262,8 @@ def parse_manifest(raw: bytes) -> Manifest:
         raise InvalidInput("pack.json is not valid JSON") from None
     if not isinstance(data, dict):
         raise InvalidInput("pack.json must hold an object")
-    raw_files = data.get("files") or {}
-    metadata = data.get("pack") or {}
+    raw_files = {} if data.get("files") is None else data["files"]
+    metadata = {} if data.get("pack") is None else data["pack"]
     if not isinstance(raw_files, dict) or not isinstance(metadata, dict):
         raise InvalidInput('pack.json needs "files" and "pack" objects')
     files, dropped = clean_files(raw_files)

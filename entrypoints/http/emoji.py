@@ -233,15 +233,18 @@ def routes(web: Web) -> list[BaseRoute]:
         return Json("queued", status_code=202)  # still running: the pack appears when the job ends
 
     async def add_file(request: Request) -> Response:
-        await web.auth.admin(request, ADMIN)
-        b = await web.params(request, AddFileBody)
-        source: Upload | str
-        if is_upload(b.file):
-            source = Upload(b.file.filename or "", await b.file.read())
-        elif isinstance(b.file, str):
-            source = b.file
-        else:
-            raise InvalidInput("Invalid value for file: expected an uploaded file or a URL")
+        try:
+            await web.auth.admin(request, ADMIN)
+            b = await web.params(request, AddFileBody)
+            source: Upload | str
+            if is_upload(b.file):
+                source = Upload(b.file.filename or "", await b.file.read())
+            elif isinstance(b.file, str):
+                source = b.file
+            else:
+                raise InvalidInput("Invalid value for file: expected an uploaded file or a URL")
+        finally:
+            await request.close()  # the multipart form's spooled files
         return Json(await packs.add_file(ctx, b.name, source, b.shortcode, b.filename))
 
     async def rename_file(request: Request) -> Response:
