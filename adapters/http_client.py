@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import anyio
@@ -40,13 +40,10 @@ class _Refused(httpcore.ConnectError):
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, allow_private: bool, resolve_timeout: float) -> None:
+    def __init__(self, allowed: Callable[[str], bool], resolve_timeout: float) -> None:
         self._inner = httpcore.AnyIOBackend()
-        self._allow_private = allow_private
+        self._ok = allowed
         self._resolve_timeout = resolve_timeout
-
-    def _ok(self, address: str) -> bool:
-        return self._allow_private or address_allowed(address)
 
     async def connect_tcp(
         self,
@@ -102,9 +99,20 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+def _any_address(address: str) -> bool:
+    return True
+
+
 class HttpxClient:
-    def __init__(self, *, allow_private: bool, timeout: float = 20.0, max_redirects: int = 5) -> None:
-        self._allow_private = allow_private
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        timeout: float = 20.0,
+        max_redirects: int = 5,
+        allowed: Callable[[str], bool] | None = None,
+    ) -> None:
+        self._allowed = allowed or (_any_address if allow_private else address_allowed)
         self._timeout = timeout
         self._max_redirects = max_redirects
 
@@ -115,7 +123,7 @@ class HttpxClient:
             raise FetchFailed(f"not a valid URL: {url}", refused=True) from None
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise FetchFailed(f"not an http(s) URL: {url}", refused=True)
-        transport = _GuardedTransport(GuardedBackend(self._allow_private, self._timeout))
+        transport = _GuardedTransport(GuardedBackend(self._allowed, self._timeout))
         try:
             with anyio.fail_after(self._timeout):
                 async with (

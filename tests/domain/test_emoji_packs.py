@@ -30,7 +30,7 @@ def test_a_pack_name_is_trimmed():
 
 
 def test_an_empty_pack_name_gets_the_reference_text():
-    with pytest.raises(InvalidInput, match="^pack name cannot be empty$"):
+    with pytest.raises(InvalidInput, match=r"^pack name cannot be empty$"):
         rules.pack_name("   ")
 
 
@@ -64,7 +64,17 @@ def test_safe_paths_stay_inside_the_pack(path):
 
 @pytest.mark.parametrize(
     "path",
-    ["", "../a.png", "/etc/passwd", "a\\b.png", "sub/../a.png", "sub//a.png", "./a.png", ".a.png", "pack.json"],
+    [
+        "",
+        "../a.png",
+        "/etc/passwd",
+        "a\\b.png",
+        "sub/../a.png",
+        "sub//a.png",
+        "./a.png",
+        ".a.png",
+        "pack.json",
+    ],
 )
 def test_paths_that_could_leave_the_pack_or_hide_are_refused(path):
     assert rules.safe_path(path) is None
@@ -74,7 +84,7 @@ def test_a_new_emoji_file_needs_an_image_extension():
     assert rules.check_filename("sub/a.WEBP") == "sub/a.WEBP"
     with pytest.raises(InvalidInput, match="png, gif, jpeg or webp"):
         rules.check_filename("a.svg")
-    with pytest.raises(InvalidInput, match='Invalid file name "../a.png"'):
+    with pytest.raises(InvalidInput, match=re.escape('Invalid file name "../a.png"')):
         rules.check_filename("../a.png")
 
 
@@ -127,7 +137,9 @@ def test_sha256_is_upper_case_hex_and_compared_ignoring_case():
 
 
 def test_a_manifest_keeps_usable_entries_sorted_and_names_the_dropped_ones():
-    raw = b'{"files": {"b": "b.png", "a": "sub/a.png", "evil": "../../x.png", "bad code": "c.png"}, "pack": {}}'
+    raw = (
+        b'{"files": {"b": "b.png", "a": "sub/a.png", "evil": "../../x.png", "bad code": "c.png"}, "pack": {}}'
+    )
     m = rules.parse_manifest(raw)
     assert list(m.files.items()) == [("a", "sub/a.png"), ("b", "b.png")]
     assert set(m.dropped) == {"evil", "bad code"}
@@ -196,7 +208,11 @@ def test_a_legacy_emoji_txt_becomes_a_files_map():
             "",
         ]
     )
-    assert rules.parse_emoji_txt(text, "blobs") == {"blob": "blob.png", "cat": "cat.gif", "deep": "sub/deep.png"}
+    assert rules.parse_emoji_txt(text, "blobs") == {
+        "blob": "blob.png",
+        "cat": "cat.gif",
+        "deep": "sub/deep.png",
+    }
 
 
 def test_a_directory_of_images_becomes_a_files_map():
@@ -216,7 +232,10 @@ def test_a_pack_can_be_downloaded_only_when_shared_and_complete():
 
 def test_the_pack_sorting_first_wins_a_repeated_shortcode():
     catalog = rules.build_catalog(
-        [Pack("zeta", {"blob": "z.png"}, {}, True), Pack("alpha", {"blob": "a.png", "cat": "c.png"}, {}, True)]
+        [
+            Pack("zeta", {"blob": "z.png"}, {}, True),
+            Pack("alpha", {"blob": "a.png", "cat": "c.png"}, {}, True),
+        ]
     )
     assert catalog.names == ("alpha", "zeta")
     assert catalog.emoji["blob"].pack == "alpha" and catalog.emoji["blob"].filename == "a.png"
@@ -232,7 +251,11 @@ def test_pages_start_at_one_and_end_empty():
 
 def test_the_pack_view_adds_the_download_keys():
     shared = Pack("p", {}, {"share-files": True}, True)
-    assert rules.pack_view(shared, "AB") == {"share-files": True, "can-download": True, "download-sha256": "AB"}
+    assert rules.pack_view(shared, "AB") == {
+        "share-files": True,
+        "can-download": True,
+        "download-sha256": "AB",
+    }
     assert rules.pack_view(Pack("p", {}, {}, True), None) == {"can-download": False}
 
 
@@ -259,7 +282,9 @@ def test_unpacking_keeps_what_is_wanted():
     assert rules.archive_names(data, LIMITS) == {"a.png", "dir/b.png", "notes.txt"}
 
 
-@pytest.mark.parametrize("name", ["../evil.png", "/abs.png", "a/../../evil.png", "C:/win.png", "a\\..\\b.png"])
+@pytest.mark.parametrize(
+    "name", ["../evil.png", "/abs.png", "a/../../evil.png", "C:/win.png", "a\\..\\b.png"]
+)
 def test_an_archive_trying_to_leave_the_pack_is_refused(name):
     data = zip_of({"a.png": PNG, name: PNG})
     with pytest.raises(InvalidInput, match="unsafe file name"):

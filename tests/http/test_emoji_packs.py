@@ -111,7 +111,12 @@ def test_only_files_a_pack_lists_are_served(client, admin, emoji_dir):
     make_pack(client, admin, "cats", [("blob", "blob.png", PNG)])
     (emoji_dir / "cats" / "stray.png").write_bytes(PNG)
     (emoji_dir / "secret.txt").write_text("no")
-    for path in ["/emoji/cats/pack.json", "/emoji/cats/stray.png", "/emoji/cats/..%2Fsecret.txt", "/emoji/x/a.png"]:
+    for path in [
+        "/emoji/cats/pack.json",
+        "/emoji/cats/stray.png",
+        "/emoji/cats/..%2Fsecret.txt",
+        "/emoji/x/a.png",
+    ]:
         r = client.get(path)
         assert r.status_code == 404, path
         assert r.json() == {"error": "Record not found"}
@@ -179,10 +184,12 @@ def test_a_shared_pack_has_a_download_hash_and_an_archive(client, admin):
     r = client.get(f"{V1}/emoji/packs/archive", params={"name": "cats"})
     assert r.status_code == 403
     assert r.json() == {
-        "error": "Pack cats cannot be downloaded from this instance, either pack sharing was disabled for this"
-        " pack or some files are missing"
+        "error": "Pack cats cannot be downloaded from this instance, either pack sharing was disabled"
+        " for this pack or some files are missing"
     }
-    client.patch(f"{V1}/emoji/pack", params={"name": "cats"}, json={"metadata": {"share-files": True}}, headers=admin)
+    client.patch(
+        f"{V1}/emoji/pack", params={"name": "cats"}, json={"metadata": {"share-files": True}}, headers=admin
+    )
     pack = client.get(f"{V1}/emoji/pack", params={"name": "cats"}).json()["pack"]
     assert pack["can-download"] is True
     r = client.get(f"{OLD}/emoji/packs/archive", params={"name": "cats"})
@@ -298,8 +305,14 @@ def test_metadata_sent_as_a_form(client, admin):
         ({}, "Missing field: metadata."),
         ({"metadata": "x"}, None),
         ({"metadata": {"license": 5}}, "Invalid value for metadata.license: expected a string"),
-        ({"metadata": {"share-files": "perhaps"}}, "Invalid value for metadata.share-files: expected a boolean"),
-        ({"metadata": {"homepage": "ftp://x"}}, "Invalid value for metadata.homepage: expected an http(s) URL"),
+        (
+            {"metadata": {"share-files": "perhaps"}},
+            "Invalid value for metadata.share-files: expected a boolean",
+        ),
+        (
+            {"metadata": {"homepage": "ftp://x"}},
+            "Invalid value for metadata.homepage: expected an http(s) URL",
+        ),
     ],
 )
 def test_bad_metadata_is_400(client, admin, body, error):
@@ -412,14 +425,38 @@ def test_uploads_are_checked(client, admin, emoji_dir):
     make_pack(client, admin, "cats", [("blob", "blob.png", PNG)])
     make_pack(client, admin, "dogs")
     cases = [
-        (upload(client, admin, "dogs", "blob.png", PNG), 409, 'An emoji with the "blob" shortcode already exists'),
-        (upload(client, admin, "dogs", "x.png", PNG, shortcode=""), 422, "pack name, shortcode or filename cannot be empty"),
+        (
+            upload(client, admin, "dogs", "blob.png", PNG),
+            409,
+            'An emoji with the "blob" shortcode already exists',
+        ),
+        (
+            upload(client, admin, "dogs", "x.png", PNG, shortcode=""),
+            422,
+            "pack name, shortcode or filename cannot be empty",
+        ),
         (upload(client, admin, "", "x.png", PNG), 422, "pack name, shortcode or filename cannot be empty"),
         (upload(client, admin, "birds", "x.png", PNG), 404, 'pack "birds" is not found'),
-        (upload(client, admin, "dogs", "x.svg", SVG), 400, "The file must be a png, gif, jpeg or webp image, or a zip of them"),
-        (upload(client, admin, "dogs", "x.png", b"<html>"), 400, "The file must be a png, gif, jpeg or webp image, or a zip of them"),
-        (upload(client, admin, "dogs", "x.html", PNG), 400, "The file must be a png, gif, jpeg or webp image, or a zip of them"),
-        (upload(client, admin, "dogs", "x.png", PNG, filename="../../evil.png"), 400, 'Invalid file name "../../evil.png"'),
+        (
+            upload(client, admin, "dogs", "x.svg", SVG),
+            400,
+            "The file must be a png, gif, jpeg or webp image, or a zip of them",
+        ),
+        (
+            upload(client, admin, "dogs", "x.png", b"<html>"),
+            400,
+            "The file must be a png, gif, jpeg or webp image, or a zip of them",
+        ),
+        (
+            upload(client, admin, "dogs", "x.html", PNG),
+            400,
+            "The file must be a png, gif, jpeg or webp image, or a zip of them",
+        ),
+        (
+            upload(client, admin, "dogs", "x.png", PNG, filename="../../evil.png"),
+            400,
+            'Invalid file name "../../evil.png"',
+        ),
         (upload(client, admin, "dogs", "x.png", PNG, shortcode="a b"), 400, None),
     ]
     for r, status, error in cases:
@@ -480,7 +517,10 @@ def test_a_zip_trying_to_leave_the_pack_is_refused_whole(client, admin, emoji_di
     make_pack(client, admin, "cats")
     archive = zip_of({"ok.png": PNG, "../../escape.png": PNG})
     r = upload(client, admin, "cats", "evil.zip", archive)
-    assert (r.status_code, r.json()) == (400, {"error": 'The archive holds an unsafe file name "../../escape.png"'})
+    assert (r.status_code, r.json()) == (
+        400,
+        {"error": 'The archive holds an unsafe file name "../../escape.png"'},
+    )
     assert sorted(p.name for p in (emoji_dir / "cats").iterdir()) == ["pack.json"]
     assert not (emoji_dir / "escape.png").exists() and not (emoji_dir.parent / "escape.png").exists()
 
@@ -493,7 +533,10 @@ def test_a_zip_bomb_is_refused(make_settings):
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("bomb.png", PNG + b"\x00" * 1_000_000)
         r = upload(client, admin, "cats", "bomb.zip", out.getvalue())
-        assert (r.status_code, r.json()) == (400, {"error": "The archive unpacks to more than the allowed size"})
+        assert (r.status_code, r.json()) == (
+            400,
+            {"error": "The archive unpacks to more than the allowed size"},
+        )
 
 
 def test_renaming_an_emoji(client, admin, emoji_dir):
@@ -531,10 +574,22 @@ def test_renaming_onto_a_used_shortcode_needs_force(client, admin, emoji_dir):
 @pytest.mark.parametrize(
     ("body", "status", "error"),
     [
-        ({"shortcode": "nope", "new_shortcode": "x", "new_filename": "x.png"}, 400, 'Emoji "nope" does not exist'),
-        ({"shortcode": "blob", "new_shortcode": "", "new_filename": "x.png"}, 422, "new_shortcode or new_filename cannot be empty"),
+        (
+            {"shortcode": "nope", "new_shortcode": "x", "new_filename": "x.png"},
+            400,
+            'Emoji "nope" does not exist',
+        ),
+        (
+            {"shortcode": "blob", "new_shortcode": "", "new_filename": "x.png"},
+            422,
+            "new_shortcode or new_filename cannot be empty",
+        ),
         ({"shortcode": "blob", "new_shortcode": "x"}, 400, "Missing field: new_filename."),
-        ({"shortcode": "blob", "new_shortcode": "x", "new_filename": "../x.png"}, 400, 'Invalid file name "../x.png"'),
+        (
+            {"shortcode": "blob", "new_shortcode": "x", "new_filename": "../x.png"},
+            400,
+            'Invalid file name "../x.png"',
+        ),
     ],
 )
 def test_bad_renames(client, admin, body, status, error):

@@ -214,7 +214,9 @@ def remote_pack(http, name, info, prefix="/api/v1/pleroma"):
 
 async def download(ctx, name, as_name=None, url=REMOTE):
     started = await uc.start_download(ctx, url, name, as_name)
-    while await run_next(ctx.stores.jobs, ctx.clock, {rules.DOWNLOAD_JOB: _handler(ctx)}, timedelta(minutes=1)):
+    while await run_next(
+        ctx.stores.jobs, ctx.clock, {rules.DOWNLOAD_JOB: _handler(ctx)}, timedelta(minutes=1)
+    ):
         pass
     return await uc.await_download(ctx, started)
 
@@ -259,7 +261,9 @@ async def test_the_remote_list_falls_back_to_the_older_path(ctx, http):
 
 async def test_a_shared_remote_pack_is_downloaded_checked_and_installed(ctx, http, store):
     shareable(http)
-    manifest = rules.encode_manifest({"a": "a.png", "b": "sub/b.png"}, {"license": "CC0", "share-files": True})
+    manifest = rules.encode_manifest(
+        {"a": "a.png", "b": "sub/b.png"}, {"license": "CC0", "share-files": True}
+    )
     archive = rules.build_archive(manifest, [("a.png", PNG), ("sub/b.png", PNG)])
     info = {"pack": {"can-download": True, "download-sha256": rules.sha256_hex(archive)}, "files": {}}
     remote_pack(http, "cats", info)
@@ -313,7 +317,10 @@ async def test_a_fallback_archive_missing_files_installs_nothing(ctx, http, stor
     archive = rules.build_archive(None, [("a.png", PNG)])
     info = {
         "files": {"a": "a.png", "b": "b.png"},
-        "pack": {"fallback-src": "https://files.example/c.zip", "fallback-src-sha256": rules.sha256_hex(archive)},
+        "pack": {
+            "fallback-src": "https://files.example/c.zip",
+            "fallback-src-sha256": rules.sha256_hex(archive),
+        },
     }
     remote_pack(http, "cats", info)
     http.raw("https://files.example/c.zip", archive)
