@@ -84,7 +84,7 @@ class EmojiPacks:
         self._refresh = asyncio.Lock()
         self.writing = asyncio.Lock()  # one read-modify-write of a pack at a time
         self._sha: dict[tuple[str, str], str] = {}
-        self._waiters: dict[str, asyncio.Future[DomainError | None]] = {}
+        self._waiters: dict[str, asyncio.Future[Exception | None]] = {}
 
     # --- the catalogue -----------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ class EmojiPacks:
     def _expect(self, token: str) -> None:
         self._waiters[token] = asyncio.get_running_loop().create_future()
 
-    def _finished(self, token: str, error: DomainError | None) -> None:
+    def _finished(self, token: str, error: Exception | None) -> None:
         waiter = self._waiters.get(token)
         if waiter is not None and not waiter.done():
             waiter.set_result(error)
@@ -643,11 +643,8 @@ async def run_download(ctx: Context, payload: dict[str, Any]) -> None:
     token = str(payload["token"])
     try:
         await _install(packs, payload)
-    except DomainError as exc:
+    except Exception as exc:  # told to the waiting request (a surprise becomes its 500), then recorded
         packs._finished(token, exc)
-        raise
-    except Exception as exc:
-        packs._finished(token, RemoteFailed(f"The download failed: {exc}"))
         raise
     packs._finished(token, None)
 

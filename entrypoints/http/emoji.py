@@ -4,6 +4,7 @@ image files themselves at `/emoji/<pack>/<file>`. Pack routes answer under /api/
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
@@ -13,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from plerome.domain import emoji_packs as rules
+from plerome.domain.emoji_packs import CustomEmoji
 from plerome.domain.errors import InvalidInput
 from plerome.domain.usecases import emoji_packs as packs
 from plerome.domain.usecases.emoji_packs import PackPage, Upload
@@ -147,29 +149,39 @@ def routes(web: Web) -> list[BaseRoute]:
     base_url = web.svc.base_url
     base_path = urlsplit(base_url).path.rstrip("/")
 
-    async def emoji_list(request: Request) -> Response:
+    # The two emoji lists, encoded once per catalogue (this app's own: the closure lives per app).
+    encoded: dict[str, tuple[object, bytes]] = {}
+
+    async def cached(kind: str, build: Callable[[Mapping[str, CustomEmoji]], object]) -> Response:
         emoji = await packs.custom_emoji(ctx)
-        return Json(
-            {
-                sc: EmojiEntity(image_url=base_path + e.path, tags=[f"pack:{e.pack}"])
-                for sc, e in emoji.items()
-            }
-        )
+        hit = encoded.get(kind)
+        if hit is None or hit[0] is not emoji:
+            hit = (emoji, msgspec.json.encode(build(emoji)))
+            encoded[kind] = hit
+        return Response(hit[1], media_type="application/json")
+
+    def pleroma_list(emoji: Mapping[str, CustomEmoji]) -> dict[str, EmojiEntity]:
+        return {
+            sc: EmojiEntity(image_url=base_path + e.path, tags=[f"pack:{e.pack}"]) for sc, e in emoji.items()
+        }
+
+    def mastodon_list(emoji: Mapping[str, CustomEmoji]) -> list[CustomEmojiEntity]:
+        return [
+            CustomEmojiEntity(
+                shortcode=sc,
+                url=base_url + e.path,
+                static_url=base_url + e.path,
+                visible_in_picker=True,
+                category=f"pack:{e.pack}",
+            )
+            for sc, e in emoji.items()
+        ]
+
+    async def emoji_list(request: Request) -> Response:
+        return await cached("pleroma", pleroma_list)
 
     async def custom_emojis(request: Request) -> Response:
-        emoji = await packs.custom_emoji(ctx)
-        return Json(
-            [
-                CustomEmojiEntity(
-                    shortcode=sc,
-                    url=base_url + e.path,
-                    static_url=base_url + e.path,
-                    visible_in_picker=True,
-                    category=f"pack:{e.pack}",
-                )
-                for sc, e in emoji.items()
-            ]
-        )
+        return await cached("mastodon", mastodon_list)
 
     async def serve_file(request: Request) -> Response:
         pack, path = request.path_params["pack"], request.path_params["path"]
@@ -226,8 +238,9 @@ def routes(web: Web) -> list[BaseRoute]:
         await web.auth.admin(request, ADMIN)
         b = await web.params(request, DownloadBody)
         started = await packs.start_download(ctx, b.url, b.name, b.as_)
-        if web.svc.wake_workers is not None:
-            web.svc.wake_workers()
+        if web.svc.wake_workers is None:  # no workers in this process: another one will run the job
+            return Json("queued", status_code=202)
+        web.svc.wake_workers()
         if await packs.await_download(ctx, started):
             return Json("ok")
         return Json("queued", status_code=202)  # still running: the pack appears when the job ends

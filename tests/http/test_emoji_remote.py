@@ -2,6 +2,7 @@
 other lists and downloads them. Also: the outgoing client's address checks, limits and time-outs, and a
 download killed with SIGKILL half-way through installing."""
 
+import functools
 import hashlib
 import json
 import os
@@ -216,6 +217,42 @@ def test_a_fallback_source_is_checked_to_hold_every_file(local, admin, remote):
         400,
         {"error": "The fallback archive does not have all files specified in pack.json"},
     )
+
+
+def test_an_emoji_is_added_from_a_url(local, admin, remote):
+    local.post(f"{V1}/emoji/pack?name=mine", headers=admin)
+    url = f"{remote.url}/emoji/cats/wave.gif"
+    r = local.post(f"{V1}/emoji/packs/files?name=mine", data={"file": url}, headers=admin)
+    assert (r.status_code, r.json()) == (200, {"wave": "wave.gif"})
+    assert local.get("/emoji/mine/wave.gif").content == GIF
+    r = local.post(
+        f"{V1}/emoji/packs/files?name=mine", data={"file": f"{remote.url}{V1}/emoji"}, headers=admin
+    )
+    assert (r.status_code, r.json()) == (
+        400,
+        {"error": "The file must be a png, gif, jpeg or webp image, or a zip of them"},
+    )
+    r = local.post(
+        f"{V1}/emoji/packs/files?name=mine", data={"file": f"{remote.url}/emoji/cats/nope.png"}, headers=admin
+    )
+    assert r.status_code == 502
+    assert r.json()["error"].endswith("the server answered 404")
+
+
+def test_without_workers_in_this_process_the_download_is_queued(make_settings, remote):
+    app = create_app(make_settings(outgoing_allow_private=True))
+    svc = app.state.services
+    account = anyio.run(functools.partial(create_account, svc.ctx, "admin", "a@x.test", "pw", is_admin=True))
+    token = anyio.run(cli_token, svc.ctx, account, "admin").access_token
+    client = TestClient(app)  # not entered: no lifespan, so no job workers in this process
+    r = client.post(
+        f"{V1}/emoji/packs/download",
+        json={"url": remote.url, "name": "cats"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert (r.status_code, r.json()) == (202, "queued")
+    assert anyio.run(svc.ctx.stores.jobs.stats).queued == 1
+    assert client.get(f"{V1}/emoji/packs").json()["count"] == 0
 
 
 # --- the outgoing client on its own ---
