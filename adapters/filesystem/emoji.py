@@ -97,7 +97,10 @@ class FilesystemEmojiStore:
         return out
 
     async def read(self, pack: str, path: str) -> bytes | None:
-        target = self._file(self._pack_dir(pack), path)
+        base = self._pack_dir(pack)
+        target = self._file(base, path)
+        if not await to_thread.run_sync(_inside, target, base):
+            return None
         try:
             async with aiofiles.open(target, "rb") as f:
                 return await f.read()
@@ -107,12 +110,13 @@ class FilesystemEmojiStore:
     async def read_many(self, pack: str, paths: Sequence[str]) -> dict[str, bytes]:
         base = self._pack_dir(pack)
         targets = [(p, self._file(base, p)) for p in paths]
-        return await to_thread.run_sync(self._read_many, targets)
+        return await to_thread.run_sync(self._read_many, targets, base)
 
-    @staticmethod
-    def _read_many(targets: list[tuple[str, Path]]) -> dict[str, bytes]:
+    def _read_many(self, targets: list[tuple[str, Path]], base: Path) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
         for path, target in targets:
+            if not _inside(target, base):
+                continue
             try:
                 out[path] = target.read_bytes()
             except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -196,6 +200,12 @@ class FilesystemEmojiStore:
                 shutil.rmtree(entry.path, ignore_errors=True)
                 removed += 1
         return removed
+
+
+def _inside(target: Path, base: Path) -> bool:
+    """Whether `target`, symlinks resolved, is a file within the pack (a link out of it is not)."""
+    real = os.path.realpath(target)
+    return real.startswith(os.path.realpath(base) + os.sep) and os.path.isfile(real)
 
 
 def _atomic_write(target: Path, data: bytes, durable: bool) -> None:

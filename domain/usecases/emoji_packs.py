@@ -83,7 +83,8 @@ class EmojiPacks:
         self._stale = True
         self._refresh = asyncio.Lock()
         self.writing = asyncio.Lock()  # one read-modify-write of a pack at a time
-        self._sha: dict[tuple[str, str], str] = {}
+        self._dirty: set[str] = set()
+        self._sha: dict[str, tuple[Pack, str]] = {}  # pack name → (the loaded pack hashed, its hash)
         self._waiters: dict[str, asyncio.Future[Exception | None]] = {}
 
     # --- the catalogue -----------------------------------------------------------------------------
@@ -105,27 +106,21 @@ class EmojiPacks:
             return self._catalog
 
     async def _rebuild(self) -> None:
+        # Taken first: a write landing while this runs marks the catalogue stale again.
+        dirty, self._dirty, self._stale = self._dirty, set(), False
+        checked_at = self._clock.now()
         stamps = {
             n: s for n, s in (await self.store.scan()).items() if s is not None and rules.is_pack_name(n)
         }
         old = self._catalog.packs if self._catalog is not None else {}
-        if (
-            self._catalog is None
-            or set(stamps) != set(old)
-            or any(old[n].stamp != s for n, s in stamps.items())
-        ):
-            packs = []
+        unchanged = {n: p for n, p in old.items() if stamps.get(n) == p.stamp and n not in dirty}
+        if self._catalog is None or not len(unchanged) == len(stamps) == len(old):
+            packs = list(unchanged.values())
             for name, stamp in stamps.items():
-                known = old.get(name)
-                loaded = (
-                    known if known is not None and known.stamp == stamp else await self._load(name, stamp)
-                )
-                if loaded is not None:
+                if name not in unchanged and (loaded := await self._load(name, stamp)) is not None:
                     packs.append(loaded)
             self._catalog = rules.build_catalog(packs)
-            self._sha = {k: v for k, v in self._sha.items() if stamps.get(k[0]) == k[1]}
-        self._stale = False
-        self._checked_at = self._clock.now()
+        self._checked_at = checked_at
 
     async def _load(self, name: str, stamp: str) -> Pack | None:
         raw = await self.store.read(name, MANIFEST)
@@ -139,8 +134,9 @@ class EmojiPacks:
         complete = all(path in present for path in manifest.files.values())
         return Pack(name, manifest.files, manifest.metadata, complete, stamp)
 
-    def invalidate(self) -> None:
-        """This app changed the store: the next read rebuilds what changed."""
+    def invalidate(self, pack: str) -> None:
+        """This app changed (or made, or removed) `pack`: the next read loads it again."""
+        self._dirty.add(pack)
         self._stale = True
 
     async def pack(self, name: str) -> Pack | None:
@@ -150,10 +146,11 @@ class EmojiPacks:
         """The SHA-256 of the pack's archive when it can be downloaded (computed once per pack.json)."""
         if not pack.can_download:
             return None
-        key = (pack.name, pack.stamp)
-        if key not in self._sha:
-            self._sha[key] = rules.sha256_hex(await self.archive_of(pack))
-        return self._sha[key]
+        hit = self._sha.get(pack.name)
+        if hit is None or hit[0] is not pack:  # a reloaded pack is a new object
+            hit = (pack, rules.sha256_hex(await self.archive_of(pack)))
+            self._sha[pack.name] = hit
+        return hit[1]
 
     async def archive_of(self, pack: Pack) -> bytes:
         manifest = await self.store.read(pack.name, MANIFEST)
@@ -298,7 +295,7 @@ async def create_pack(ctx: Context, name: str) -> None:
             await packs.store.discard(token)
             raise
         published = await packs.store.publish(token, name)
-        packs.invalidate()
+        packs.invalidate(name)
     if not published:
         raise rules.pack_exists(name)
 
@@ -310,12 +307,12 @@ async def delete_pack(ctx: Context, name: str) -> None:
         if await packs.pack(name) is None:
             raise rules.pack_does_not_exist(name)
         await packs.store.delete_pack(name)
-        packs.invalidate()
+        packs.invalidate(name)
 
 
 async def _save(packs: EmojiPacks, name: str, files: Mapping[str, str], metadata: Mapping[str, Any]) -> None:
     await packs.store.write(name, MANIFEST, rules.encode_manifest(files, metadata))
-    packs.invalidate()
+    packs.invalidate(name)
 
 
 async def update_metadata(ctx: Context, name: str, metadata: Mapping[str, Any]) -> dict[str, Any]:
@@ -689,6 +686,6 @@ async def _install(packs: EmojiPacks, payload: Mapping[str, Any]) -> None:
         raise
     async with packs.writing:
         published = await packs.store.publish(token, local)
-        packs.invalidate()
+        packs.invalidate(local)
     if not published:
         raise rules.pack_exists(local)

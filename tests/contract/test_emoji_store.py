@@ -171,9 +171,13 @@ async def test_sweep_removes_stale_staging_and_deleted_packs_only(tmp_path):
     assert sorted(os.listdir(tmp_path / "emoji")) == [".partial-fresh"]
 
 
-async def test_symlinked_files_are_not_listed(tmp_path):
+async def test_links_out_of_the_pack_are_neither_listed_nor_read(tmp_path):
     store = FilesystemEmojiStore(tmp_path / "emoji")
-    await new_pack(store, "cats")
+    await new_pack(store, "cats", {"a.png": PNG})
     (tmp_path / "secret").write_text("x")
     os.symlink(tmp_path / "secret", tmp_path / "emoji" / "cats" / "link.png")
-    assert await store.files("cats") == ["pack.json"]
+    os.symlink(tmp_path, tmp_path / "emoji" / "cats" / "up")
+    assert sorted(await store.files("cats")) == ["a.png", "pack.json"]
+    assert await store.read("cats", "link.png") is None
+    assert await store.read("cats", "up/secret") is None
+    assert await store.read_many("cats", ["a.png", "link.png", "up/secret"]) == {"a.png": PNG}

@@ -1,8 +1,10 @@
 """Emoji packs over HTTP: lists, packs, files, import, archives and the image files themselves."""
 
+import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
@@ -28,8 +30,6 @@ def admin(api):
 
 @pytest.fixture
 def emoji_dir(settings):
-    from pathlib import Path
-
     return Path(settings.data_dir) / "emoji"
 
 
@@ -195,8 +195,6 @@ def test_a_shared_pack_has_a_download_hash_and_an_archive(client, admin):
     r = client.get(f"{OLD}/emoji/packs/archive", params={"name": "cats"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     assert 'filename="cats.zip"' in r.headers["content-disposition"]
-    import hashlib
-
     assert hashlib.sha256(r.content).hexdigest().upper() == pack["download-sha256"]
     with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
         assert zf.namelist() == ["pack.json", "blob.png", "sub/wave.gif"]

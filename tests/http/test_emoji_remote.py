@@ -111,7 +111,7 @@ def remote(tmp_path_factory):
     drop_pack(
         emoji,
         "cats",
-        {"blob.png": PNG, "wave.gif": GIF, "sub/deep.png": PNG[::-1][:0] + PNG},
+        {"blob.png": PNG, "wave.gif": GIF, "sub/deep.png": PNG},
         {
             "license": "CC0",
             "description": "Cats",

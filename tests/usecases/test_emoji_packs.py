@@ -355,3 +355,31 @@ async def test_a_job_that_ran_elsewhere_reports_through_its_row(ctx, http):
     await run_next(ctx.stores.jobs, ctx.clock, {rules.DOWNLOAD_JOB: _handler(ctx)}, timedelta(minutes=1))
     with pytest.raises(RemoteFailed, match=rules.SHA_MISMATCH):
         await uc.await_download(ctx, started)
+
+
+class CoarseStampStore(MemoryEmojiStore):
+    """A filesystem whose pack.json stamps do not change between two quick writes."""
+
+    def _stamp(self, pack):
+        self._stamps[pack] = 1
+
+
+async def test_own_writes_show_even_when_the_stamp_does_not_change(clock, http):
+    store = CoarseStampStore()
+    limits = uc.PackLimits(upload_bytes=1000, archive=ArchiveLimits(100_000, 100))
+    ctx = Context(
+        stores=MemoryStores(),
+        clock=clock,
+        ids=SequentialIds(),
+        secrets=TokenSecrets(),
+        passwords=FakePasswords(),
+        policy=InstancePolicy(),
+        emoji=uc.EmojiPacks(store, http, clock, limits),
+    )
+    put_pack(store, "cats", {"a": "a.png"}, {"share-files": True})
+    before = (await uc.show_pack(ctx, "cats", 1, 30)).sha256
+    await uc.rename_file(ctx, "cats", "a", "b", "b.png", False)
+    after = await uc.show_pack(ctx, "cats", 1, 30)
+    assert dict(after.files) == {"b": "b.png"}
+    assert after.sha256 != before
+    assert set(await uc.custom_emoji(ctx)) == {"b"}
