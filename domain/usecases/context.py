@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from plerome.domain.instance import InstancePolicy
+from plerome.domain.usecases.emoji_packs import EmojiPacks
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore, OpenedFile
 from plerome.ports.ids import Ids
@@ -42,3 +43,4 @@ class Context:
     passwords: Passwords
     policy: InstancePolicy
     files: FileStore = field(default_factory=NoFileStore)
+    emoji: EmojiPacks | None = None  # custom emoji packs; None: the app has none (wiring always sets it)
