@@ -61,6 +61,15 @@ class SqlNotifications:
         )
         return notification_from_row(row) if row else None
 
+    async def unseen_up_to(self, account_id: str, up_to_id: str, limit: int) -> list[Notification]:
+        rows = await self._db.fetch_all(
+            f"{_SELECT} WHERE account_id = ? AND id <= ? AND {self._unseen} ORDER BY id DESC LIMIT ?",
+            account_id,
+            up_to_id,
+            limit,
+        )
+        return [notification_from_row(r) for r in rows]
+
     async def list(self, account_id: str, query: NotificationQuery, page: Page) -> list[Notification]:
         where = ["account_id = ?"]
         args: list[Any] = [account_id]
@@ -112,15 +121,6 @@ class SqlNotifications:
             account_id,
         )
         return changed > 0
-
-    async def unseen_up_to(self, account_id: str, up_to_id: str, limit: int) -> list[Notification]:
-        rows = await self._db.fetch_all(
-            f"{_SELECT} WHERE account_id = ? AND id <= ? AND {self._unseen} ORDER BY id DESC LIMIT ?",
-            account_id,
-            up_to_id,
-            limit,
-        )
-        return [notification_from_row(r) for r in rows]
 
     async def unread_count(self, account_id: str) -> int:
         row = await self._db.fetch_one(
