@@ -76,6 +76,7 @@ class NotificationFilter:
 
 
 READ_MAX = 80  # notifications/read with max_id answers at most this many
+BATCH_MAX = 400  # the most a page reads from the store at once while filling itself
 
 
 def _id(view: NotificationView) -> str:
@@ -158,11 +159,13 @@ async def list_notifications(
         shown += await notification_views(ctx, viewer, batch, with_muted=wanted.with_muted)
         if len(batch) < cursor.limit or len(shown) >= page.limit:
             break
-        # the next batch continues past this one, the way the page runs (batches are newest first)
+        # The next batch continues past this one, the way the page runs (batches are newest first), and
+        # is larger: many hidden in a row (a blocked spammer's) cost a few rounds, not thousands.
+        limit = min(cursor.limit * 2, BATCH_MAX)
         if page.min_id is not None:
-            cursor = dataclasses.replace(cursor, min_id=batch[0].id)
+            cursor = dataclasses.replace(cursor, min_id=batch[0].id, limit=limit)
         else:
-            cursor = dataclasses.replace(cursor, max_id=batch[-1].id)
+            cursor = dataclasses.replace(cursor, max_id=batch[-1].id, limit=limit)
     if page.min_id is not None:  # the oldest `limit` above min_id, newest first
         return sorted(shown, key=_id)[: page.limit][::-1]
     return shown[: page.limit]

@@ -314,3 +314,25 @@ async def test_reading_wants_exactly_one_of_id_and_max_id(ctx, alice, bob):
     with pytest.raises(InvalidInput, match="id or max_id"):
         await mark_read(ctx, alice, None, None)
     assert await unread_notification_count(ctx, alice.id) == 1
+
+
+async def test_a_long_run_of_hidden_notifications_costs_a_few_larger_reads(ctx, alice, bob):
+    carol = await create_account(ctx, "carol", None, "pw")
+    old = [await notify(ctx, ctx.stores, alice.id, "follow", carol.id) for _ in range(3)]
+    for _ in range(150):
+        await notify(ctx, ctx.stores, alice.id, "follow", bob.id)
+    newest = await notify(ctx, ctx.stores, alice.id, "follow", carol.id)
+    await block(ctx, alice, bob)
+    reads = []
+    real_list = ctx.stores.notifications.list
+
+    async def counted(account_id, query, page):
+        reads.append(page.limit)
+        return await real_list(account_id, query, page)
+
+    ctx.stores.notifications.list = counted
+    assert await listed(ctx, alice, page=Page(limit=2)) == [newest.id, old[2].id]
+    assert reads == [2, 4, 8, 16, 32, 64, 128]
+    assert await listed(ctx, alice, page=Page(max_id=newest.id, limit=3)) == [o.id for o in old[::-1]]
+    assert await listed(ctx, alice, page=Page(min_id=old[0].id, limit=3)) == [newest.id, old[2].id, old[1].id]
+    assert await listed(ctx, alice, page=Page(min_id=old[2].id, limit=3)) == [newest.id]
