@@ -15,8 +15,9 @@ from plerome.domain.accounts import ProfileField
 from plerome.domain.errors import TooLarge, Unprocessable
 from plerome.domain.media import data_uri_bytes
 from plerome.domain.usecases.accounts import IMAGE_SLOTS, ProfileChange, find_account, update_credentials
+from plerome.domain.usecases.notifications import unread_notification_count
 
-from .entities import AccountEntity, account_entity
+from .entities import AccountCounts, AccountEntity, account_entity
 from .json import Json
 from .params import convert
 from .routing import Doc, RouteTable
@@ -139,8 +140,11 @@ def routes(web: Web) -> list[BaseRoute]:
     async def verify_credentials(request: Request) -> Response:
         account = await web.auth.require(request, "read:accounts")
         q = await web.params(request, VerifyQuery)
+        counts = AccountCounts(unread_notifications=await unread_notification_count(web.ctx, account.id))
         return Json(
-            account_entity(account, web.policy, viewer=account, with_settings=q.with_pleroma_settings)
+            account_entity(
+                account, web.policy, viewer=account, counts=counts, with_settings=q.with_pleroma_settings
+            )
         )
 
     async def update(request: Request) -> Response:
