@@ -12,6 +12,7 @@ from .apps import SqlApps
 from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
+from .social import SqlSocialGraph
 from .tokens import SqlTokens
 
 
@@ -28,6 +29,7 @@ class SqlStores:
         self.tokens = SqlTokens(executor)
         self.auth_codes = SqlAuthCodes(executor)
         self.jobs = SqlJobs(executor)
+        self.social = SqlSocialGraph(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:
