@@ -348,3 +348,17 @@ async def test_search_pages_by_offset_and_limit(g):
 async def test_search_for_the_last_code_point_still_works(g):
     await g.account("q", display_name="\U0010ffff\U0010ffffx")
     assert await search(g, "\U0010ffff") == ["q"]
+
+
+async def test_deleting_an_account_removes_its_edges_both_ways(g):
+    me, gone = await g.account(), await g.account()
+    await g.follow(me, gone)
+    await g.follow(gone, me)
+    await g.block(gone, me)
+    await g.mute(me, gone)
+    await g.stores.social.subscribe(gone.id, me.id, g.now)
+    assert await g.stores.accounts.delete(gone.id) is True
+    assert await g.stores.social.relationship(me.id, gone.id, g.now) == Relationship(target_id=gone.id)
+    assert await g.stores.social.counts([me.id]) == {me.id: FollowCounts()}
+    assert await g.stores.social.subscribers(me.id) == []
+    assert await g.stores.social.mutes(me.id, Page(), g.now) == []
