@@ -92,22 +92,19 @@ class AccountSearchQuery(msgspec.Struct):
     following: bool = False  # only accounts the caller follows
 
 
+async def entity_counts(web: Web, account_ids: Sequence[str]) -> dict[str, AccountCounts]:
+    """The follow counts of a page of account entities, read in one go (`counts=` of account_entity,
+    and of status_entity by author id). Counts of other aggregates stay zero here."""
+    counts = await social.account_counts(web.ctx, account_ids)
+    return {
+        i: AccountCounts(followers=c.followers, following=c.following, follow_requests=c.requests)
+        for i, c in counts.items()
+    }
+
+
 async def accounts_json(web: Web, viewer: Account | None, accounts: Sequence[Account]) -> list[AccountEntity]:
-    """Account entities for a page, with their follow counts read in one go."""
-    counts = await social.account_counts(web.ctx, [a.id for a in accounts])
-    return [
-        account_entity(
-            a,
-            web.policy,
-            viewer=viewer,
-            counts=AccountCounts(
-                followers=counts[a.id].followers,
-                following=counts[a.id].following,
-                follow_requests=counts[a.id].requests,
-            ),
-        )
-        for a in accounts
-    ]
+    counts = await entity_counts(web, [a.id for a in accounts])
+    return [account_entity(a, web.policy, viewer=viewer, counts=counts[a.id]) for a in accounts]
 
 
 async def listed_json(
@@ -271,23 +268,23 @@ def routes(web: Web) -> list[BaseRoute]:
             ["GET"],
             Doc(summary, PageParams, accounts, auth="required", scopes=scopes),
         )
-    for verb, act, summary in (
+    for verb, decide, summary in (
         ("authorize", social.authorize_follow_request, "Accept a follow request"),
         ("reject", social.reject_follow_request, "Turn down a follow request"),
     ):
         table.add(
             f"/api/v1/follow_requests/{{id}}/{verb}",
-            action(act, FOLLOW_SCOPES),
+            action(decide, FOLLOW_SCOPES),
             ["POST"],
             rel_doc(summary, FOLLOW_SCOPES),
         )
-    for verb, act, summary in (
+    for verb, door, summary in (
         ("subscribe", social.subscribe, "Be notified of the account's new posts"),
         ("unsubscribe", social.unsubscribe, "Stop being notified of the account's new posts"),
     ):
         table.pleroma(
             f"/accounts/{{id}}/{verb}",
-            action(act, FOLLOW_SCOPES),
+            action(door, FOLLOW_SCOPES),
             ["POST"],
             rel_doc(summary, FOLLOW_SCOPES),
         )
