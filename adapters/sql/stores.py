@@ -13,6 +13,7 @@ from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
 from .notifications import SqlNotifications
+from .social import SqlSocialGraph
 from .tokens import SqlTokens
 
 
@@ -30,6 +31,7 @@ class SqlStores:
         self.auth_codes = SqlAuthCodes(executor)
         self.jobs = SqlJobs(executor)
         self.notifications = SqlNotifications(executor)
+        self.social = SqlSocialGraph(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 
 from ..services import Services
-from . import accounts, apps, emoji, health, instance, media, notifications, oauth, openapi, registration
+from . import (
+    accounts,
+    apps,
+    emoji,
+    health,
+    instance,
+    media,
+    notifications,
+    oauth,
+    openapi,
+    registration,
+    social,
+)
 from .auth import Auth
 from .web import Web
 
@@ -27,6 +39,7 @@ def routes(svc: Services) -> list[BaseRoute]:
         oauth,
         accounts,
         registration,
+        social,
         instance,
         health,
         media,
