@@ -21,6 +21,7 @@ from plerome.domain.usecases.notifications import (
 from .json import Json
 from .notification_entities import NotificationEntity, notification_entity
 from .pagination import PageParams, link_header, page_of
+from .render import stats_for, view_account_ids
 from .routing import Doc, RouteTable
 from .web import Web
 
@@ -52,8 +53,11 @@ def _text(value: str | int | None) -> str | None:
 
 
 def routes(web: Web) -> list[BaseRoute]:
-    def entity(view: NotificationView, viewer: Account) -> NotificationEntity:
-        return notification_entity(view, web.policy, viewer)
+    async def entities(views: list[NotificationView], viewer: Account) -> list[NotificationEntity]:
+        ids = [v.account.id for v in views] + [v.target.id for v in views if v.target is not None]
+        ids += view_account_ids([v.status for v in views if v.status is not None])
+        stats = await stats_for(web, ids, viewer)
+        return [notification_entity(v, web.policy, viewer, stats) for v in views]
 
     async def index(request: Request) -> Response:
         viewer = await web.auth.require(request, READ)
@@ -65,13 +69,13 @@ def routes(web: Web) -> list[BaseRoute]:
             with_muted=q.with_muted,
         )
         views = await list_notifications(web.ctx, viewer, wanted, page_of(q))
-        found = [entity(v, viewer) for v in views]
+        found = await entities(views, viewer)
         return Json(found, headers=link_header(request, web.svc.base_url, [n.id for n in found]))
 
     async def show(request: Request) -> Response:
         viewer = await web.auth.require(request, READ)
         view = await get_notification(web.ctx, viewer, request.path_params["id"])
-        return Json(entity(view, viewer))
+        return Json((await entities([view], viewer))[0])
 
     async def clear(request: Request) -> Response:
         viewer = await web.auth.require(request, WRITE)
@@ -94,8 +98,8 @@ def routes(web: Web) -> list[BaseRoute]:
         p = await web.params(request, NotificationsReadBody)
         marked = await mark_read(web.ctx, viewer, _text(p.id), _text(p.max_id))
         if isinstance(marked, list):
-            return Json([entity(v, viewer) for v in marked])
-        return Json(entity(marked, viewer))
+            return Json(await entities(marked, viewer))
+        return Json((await entities([marked], viewer))[0])
 
     def reading(summary: str, params: type | None, response: object) -> Doc:
         return Doc(summary, params, response, auth="required", scopes=(READ,))

@@ -6,7 +6,7 @@ Actions answer the Relationship entity. Bodies come as megalodon's JSON (`{"rebl
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 
 import msgspec
 from starlette.requests import Request
@@ -19,9 +19,10 @@ from plerome.domain.social import Relationship
 from plerome.domain.usecases import social
 from plerome.domain.usecases.context import Context
 
-from .entities import AccountCounts, AccountEntity, account_entity
+from .entities import AccountEntity
 from .json import Json
 from .pagination import PageParams, link_header, page_of
+from .render import render_accounts
 from .routing import Doc, RouteTable
 from .web import Web
 
@@ -92,26 +93,11 @@ class AccountSearchQuery(msgspec.Struct):
     following: bool = False  # only accounts the caller follows
 
 
-async def entity_counts(web: Web, account_ids: Sequence[str]) -> dict[str, AccountCounts]:
-    """The follow counts of a page of account entities, read in one go (`counts=` of account_entity,
-    and of status_entity by author id). Counts of other aggregates stay zero here."""
-    counts = await social.account_counts(web.ctx, account_ids)
-    return {
-        i: AccountCounts(followers=c.followers, following=c.following, follow_requests=c.requests)
-        for i, c in counts.items()
-    }
-
-
-async def accounts_json(web: Web, viewer: Account | None, accounts: Sequence[Account]) -> list[AccountEntity]:
-    counts = await entity_counts(web, [a.id for a in accounts])
-    return [account_entity(a, web.policy, viewer=viewer, counts=counts[a.id]) for a in accounts]
-
-
 async def listed_json(
     web: Web, request: Request, viewer: Account | None, listed: list[social.Listed]
 ) -> Response:
     """A page of accounts, with the Link header built from the ids of the edges that list them."""
-    body = await accounts_json(web, viewer, [item.account for item in listed])
+    body = await render_accounts(web, viewer, [item.account for item in listed])
     return Json(body, headers=link_header(request, web.svc.base_url, [item.id for item in listed]))
 
 
@@ -157,7 +143,7 @@ def routes(web: Web) -> list[BaseRoute]:
         found = await social.search_accounts(
             web.ctx, viewer, q.q, limit=limit, offset=q.offset, following_only=q.following
         )
-        return Json(await accounts_json(web, viewer, found))
+        return Json(await render_accounts(web, viewer, found))
 
     async def followers(request: Request) -> Response:
         viewer = await web.auth.optional(request, "read:accounts")
