@@ -16,6 +16,7 @@ from . import (
     oauth,
     openapi,
     registration,
+    search,
     social,
 )
 from .auth import Auth
@@ -39,6 +40,7 @@ def routes(svc: Services) -> list[BaseRoute]:
         oauth,
         accounts,
         registration,
+        search,
         social,
         instance,
         health,

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 def ctx():
-    return Context(MemoryStores(), FixedClock(), SequentialIds(), TokenSecrets(), FakePasswords(), InstancePolicy())
+    return Context(
+        MemoryStores(), FixedClock(), SequentialIds(), TokenSecrets(), FakePasswords(), InstancePolicy()
+    )
 
 
 async def test_follows_are_counted_and_requests_and_unread_notifications_shown_only_to_oneself(ctx):
