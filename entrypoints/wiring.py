@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from email.utils import formataddr
@@ -11,12 +12,15 @@ from urllib.parse import urlsplit
 from plerome.adapters.argon2 import Argon2Passwords
 from plerome.adapters.captcha import PngCaptcha
 from plerome.adapters.filesystem import FilesystemFiles
+from plerome.adapters.filesystem.emoji import FilesystemEmojiStore
+from plerome.adapters.http_client import HttpxClient
 from plerome.adapters.mail import EmlMailer, SmtpMailer
 from plerome.adapters.memory import MemoryStores
 from plerome.adapters.otp import PyotpOtp
 from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
+from plerome.domain.emoji_packs import DOWNLOAD_JOB, ArchiveLimits
 from plerome.domain.instance import InstancePolicy
-from plerome.domain.usecases import self_service
+from plerome.domain.usecases import emoji_packs, self_service
 from plerome.domain.usecases.context import Context
 from plerome.ports.captcha import CaptchaImages
 from plerome.ports.clock import Clock
@@ -88,6 +92,21 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def emoji_packs_for(settings: Settings, clock: Clock) -> emoji_packs.EmojiPacks:
+    return emoji_packs.EmojiPacks(
+        FilesystemEmojiStore(Path(settings.data_dir) / "emoji"),
+        HttpxClient(allow_private=settings.outgoing_allow_private, timeout=settings.outgoing_timeout_seconds),
+        clock,
+        emoji_packs.PackLimits(
+            upload_bytes=settings.upload_limit,
+            archive=ArchiveLimits(
+                max_bytes=settings.emoji_pack_limit, max_entries=settings.emoji_pack_entries
+            ),
+            recheck_seconds=settings.emoji_recheck_seconds,
+        ),
+    )
+
+
 def mailer_for(settings: Settings) -> Mailer:
     """SMTP when PLEROME_SMTP_URL is set, else `.eml` files under DATA_DIR/mail."""
     host = urlsplit(settings.base_url).hostname or "localhost"
@@ -117,10 +136,11 @@ def build(
     captcha: CaptchaImages | None = None,
 ) -> Services:
     stores, lifecycle = open_store(settings)
+    clock = clock or SystemClock()
     provider = captcha_for(settings)  # PLEROME_CAPTCHA decides; `captcha` replaces the drawing (tests)
     ctx = Context(
         stores=stores,  # type: ignore[arg-type]
-        clock=clock or SystemClock(),
+        clock=clock,
         ids=ids or FlakeIds(),
         secrets=TokenSecrets(),
         passwords=passwords
@@ -135,10 +155,12 @@ def build(
             login_failures=settings.login_failures,
         ),
         files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
+        emoji=emoji_packs_for(settings, clock),
         otp=otp or PyotpOtp(),
         mailer=mailer or mailer_for(settings),
         captcha=(captcha or provider) if provider is not None else None,
     )
     services = Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
+    services.job_handlers[DOWNLOAD_JOB] = functools.partial(emoji_packs.run_download, ctx)
     services.job_handlers.update(self_service.job_handlers(ctx))
     return services

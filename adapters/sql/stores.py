@@ -12,6 +12,7 @@ from .apps import SqlApps
 from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
+from .notifications import SqlNotifications
 from .security import (
     SqlAppSettings,
     SqlAttemptCounts,
@@ -20,6 +21,7 @@ from .security import (
     SqlMfaTokens,
     SqlMfaUses,
 )
+from .social import SqlSocialGraph
 from .tokens import SqlTokens
 
 
@@ -42,6 +44,8 @@ class SqlStores:
         self.captchas = SqlCaptchas(executor)
         self.email_confirmations = SqlEmailConfirmations(executor)
         self.app_settings = SqlAppSettings(executor)
+        self.notifications = SqlNotifications(executor)
+        self.social = SqlSocialGraph(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:

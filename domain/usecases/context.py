@@ -7,6 +7,7 @@ from datetime import datetime
 
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.mail import Mail
+from plerome.domain.usecases.emoji_packs import EmojiPacks
 from plerome.ports.captcha import CaptchaImages
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore, OpenedFile
@@ -67,3 +68,4 @@ class Context:
     otp: Otp = field(default_factory=NoOtp)
     mailer: Mailer = field(default_factory=NoMailer)
     captcha: CaptchaImages | None = None  # None: registration asks for no captcha
+    emoji: EmojiPacks | None = None  # custom emoji packs; None: the app has none (wiring always sets it)

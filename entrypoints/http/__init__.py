@@ -11,15 +11,19 @@ from . import (
     apps,
     captcha,
     confirmation,
+    emoji,
     health,
     instance,
     media,
     mfa,
+    notifications,
     oauth,
     openapi,
     registration,
+    search,
     self_service,
     sessions,
+    social,
 )
 from .auth import Auth
 from .web import Web
@@ -37,8 +41,25 @@ def _specificity(route: BaseRoute) -> tuple[int, ...]:
 def routes(svc: Services) -> list[BaseRoute]:
     web = Web(svc=svc, auth=Auth(svc.ctx, svc.secret_key, svc.settings.upload_limit))
     table: list[BaseRoute] = []
-    for module in (apps, oauth, accounts, registration, instance, health, media, openapi):
-        table += module.routes(web)
-    for module in (mfa, self_service, sessions, app_settings, captcha, confirmation):
+    for module in (
+        apps,
+        oauth,
+        accounts,
+        registration,
+        search,
+        social,
+        instance,
+        health,
+        media,
+        emoji,
+        notifications,
+        mfa,
+        self_service,
+        sessions,
+        app_settings,
+        captcha,
+        confirmation,
+        openapi,
+    ):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order

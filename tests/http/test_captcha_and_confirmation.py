@@ -17,7 +17,7 @@ from plerome.entrypoints import wiring
 from plerome.entrypoints.asgi import create_app
 from plerome.ports.captcha import CaptchaImage
 
-pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
 
 
 def app_token(client) -> tuple[dict, str]:

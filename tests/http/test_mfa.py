@@ -8,7 +8,7 @@ import time
 import pyotp
 import pytest
 
-pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
 
 PREFIXES = ("/api/pleroma", "/api/v1/pleroma")
 

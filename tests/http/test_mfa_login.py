@@ -15,7 +15,7 @@ from plerome.domain.usecases.accounts import create_account
 from plerome.entrypoints import wiring
 from plerome.entrypoints.asgi import create_app
 
-pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
 
 CALLBACK = "https://client.example/callback"
 

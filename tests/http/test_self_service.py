@@ -9,7 +9,7 @@ import pytest
 
 from plerome.domain.usecases import self_service
 
-pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
 
 PREFIXES = ("/api/pleroma", "/api/v1/pleroma")
 SUCCESS = {"status": "success"}
@@ -242,8 +242,37 @@ def test_moving_to_an_account_that_lists_this_one(client, api, prefix):
     assert (r.status_code, r.json()) == (200, {"error": "Invalid password."})
     r = client.post(f"{prefix}/move_account", json={**body, "target_account": "nobody"}, headers=alice)
     assert (r.status_code, r.json()) == (404, {"error": "Target account not found."})
-    # Moving followers needs the social graph's SQL adapter, which another branch brings; the moving
-    # itself is tested on memory stores in tests/usecases/test_self_service.py.
-    if client.app.state.services.settings.database_url.startswith("memory"):
-        r = client.post(f"{prefix}/move_account", json=body, headers=alice)
-        assert (r.status_code, r.json()) == (200, SUCCESS)
+    r = client.post(f"{prefix}/move_account", json=body, headers=alice)
+    assert (r.status_code, r.json()) == (200, SUCCESS)
+
+
+def test_a_move_takes_the_followers_along_and_tells_them(client, api):
+    alice, alice_headers = api.login("alice")
+    bob, bob_headers = api.login("bob")
+    carol, carol_headers = api.login("carol")
+    _, dave_headers = api.login("dave")
+    assert client.post(f"/api/v1/accounts/{alice.id}/follow", headers=carol_headers).status_code == 200
+    assert client.post(f"/api/v1/accounts/{alice.id}/follow", headers=dave_headers).status_code == 200
+    r = client.patch(
+        "/api/v1/accounts/update_credentials", data={"allow_following_move": "false"}, headers=dave_headers
+    )
+    assert r.status_code == 200
+    client.put("/api/pleroma/aliases", json={"alias": "alice"}, headers=bob_headers)
+    r = client.post(
+        "/api/pleroma/move_account",
+        json={"password": "secret", "target_account": "bob"},
+        headers=alice_headers,
+    )
+    assert r.json() == SUCCESS
+
+    def following(headers) -> dict[str, bool]:
+        rels = client.get(
+            f"/api/v1/accounts/relationships?id[]={alice.id}&id[]={bob.id}", headers=headers
+        ).json()
+        return {rel["id"]: rel["following"] for rel in rels}
+
+    assert following(carol_headers) == {alice.id: False, bob.id: True}
+    assert following(dave_headers) == {alice.id: True, bob.id: False}
+    [moved] = client.get("/api/v1/notifications", headers=carol_headers).json()
+    assert moved["type"] == "move" and moved["account"]["id"] == alice.id and moved["target"]["id"] == bob.id
+    assert [n["type"] for n in client.get("/api/v1/notifications", headers=bob_headers).json()] == ["follow"]

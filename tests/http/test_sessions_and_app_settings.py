@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
 
 
 def test_the_sessions_of_the_account_are_listed(client, api):

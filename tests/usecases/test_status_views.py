@@ -4,12 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
-from plerome.adapters.system import TokenSecrets
+from plerome.adapters.memory import FixedClock
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.statuses import Status
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 from plerome.domain.usecases.status_views import load_views
 from plerome.entrypoints.http.status_entities import conversation_number, plain_text, status_entity
 from plerome.ports.statuses import Mark
@@ -19,10 +17,8 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def ctx():
-    return Context(
-        MemoryStores(), FixedClock(NOW), SequentialIds(), TokenSecrets(), FakePasswords(), InstancePolicy()
-    )
+def ctx(make_ctx):
+    return make_ctx(clock=FixedClock(NOW), policy=InstancePolicy())
 
 
 def status(id_, author, **kw):
