@@ -8,15 +8,13 @@ from datetime import timedelta
 import pyotp
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryMailer, MemoryStores, SequentialIds
+from plerome.adapters.memory import FixedClock, MemoryMailer
 from plerome.adapters.otp import PyotpOtp
-from plerome.adapters.system import TokenSecrets
 from plerome.domain.errors import InvalidPassword, Throttled, Unprocessable
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.mfa import InvalidMfaCode, MfaChallenge
 from plerome.domain.usecases import mfa, oauth, self_service
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 
 pytestmark = pytest.mark.anyio
 
@@ -27,17 +25,9 @@ def clock():
 
 
 @pytest.fixture
-def ctx(clock):
-    return Context(
-        stores=MemoryStores(),
-        clock=clock,
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(name="Social", base_url="https://social.example", login_failures=3),
-        otp=PyotpOtp(),
-        mailer=MemoryMailer(),
-    )
+def ctx(make_ctx, clock):
+    policy = InstancePolicy(name="Social", base_url="https://social.example", login_failures=3)
+    return make_ctx(clock=clock, policy=policy, otp=PyotpOtp(), mailer=MemoryMailer())
 
 
 def code(secret: str, clock: FixedClock, offset: int = 0) -> str:

@@ -8,15 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from plerome.adapters.memory import (
-    FakePasswords,
-    FixedClock,
-    MemoryFiles,
-    MemoryMailer,
-    MemoryStores,
-    SequentialIds,
-)
-from plerome.adapters.system import TokenSecrets
+from plerome.adapters.memory import FixedClock, MemoryFiles, MemoryMailer
 from plerome.domain.captcha import CaptchaRefused
 from plerome.domain.errors import (
     Conflict,
@@ -33,7 +25,6 @@ from plerome.domain.social import Block, Follow
 from plerome.domain.usecases import aliases, confirmation, oauth, self_service
 from plerome.domain.usecases.accounts import create_account
 from plerome.domain.usecases.captcha import CaptchaAnswer, new_captcha, solve_captcha
-from plerome.domain.usecases.context import Context
 from plerome.domain.usecases.jobs import run_next
 from plerome.domain.usecases.notifications import notify
 from plerome.ports.captcha import CaptchaImage
@@ -53,17 +44,9 @@ def mailer():
 
 
 @pytest.fixture
-def ctx(clock, mailer):
-    return Context(
-        stores=MemoryStores(),
-        clock=clock,
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(name="Social", base_url="https://social.example", login_failures=3),
-        files=MemoryFiles(),
-        mailer=mailer,
-    )
+def ctx(make_ctx, clock, mailer):
+    policy = InstancePolicy(name="Social", base_url="https://social.example", login_failures=3)
+    return make_ctx(clock=clock, policy=policy, files=MemoryFiles(), mailer=mailer)
 
 
 async def user(ctx, nickname, **changes):
