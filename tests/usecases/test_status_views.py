@@ -67,3 +67,23 @@ def test_conversation_numbers_are_stable_non_negative_31_bit_integers():
     n = conversation_number("000ekm411uLKxFR332")
     assert n == conversation_number("000ekm411uLKxFR332")
     assert 0 <= n < 2**31
+
+
+async def test_custom_emoji_written_in_a_status_come_with_their_image_url(make_ctx):
+    clock = FixedClock(NOW)
+    packs = emoji_packs.EmojiPacks(
+        MemoryEmojiStore(), None, clock, emoji_packs.PackLimits(10_000, ArchiveLimits(100_000, 100))
+    )
+    ctx = make_ctx(clock=clock, emoji=packs)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x02" * 8
+    await emoji_packs.create_pack(ctx, "blobs")
+    await emoji_packs.add_file(ctx, "blobs", emoji_packs.Upload("blobcat.png", png), "blobcat", None)
+    alice = await create_account(ctx, "alice", None, "pw")
+    st = status("s1", alice.id, source="hello :blobcat: and :nosuch: :blobcat:", spoiler_text=":blobcat:")
+    await ctx.stores.statuses.add(st)
+    [view] = await load_views(ctx, None, [st])
+    assert [(e.shortcode, e.url) for e in view.emojis] == [
+        ("blobcat", "https://social.example/emoji/blobs/blobcat.png")
+    ]
+    entity = status_entity(view, ctx.policy, None)
+    assert entity.emojis[0].static_url == entity.emojis[0].url
