@@ -5,8 +5,11 @@ from datetime import UTC, datetime
 import pytest
 
 from plerome.adapters.memory import FixedClock
+from plerome.adapters.memory.emoji import MemoryEmojiStore
+from plerome.domain.emoji_packs import ArchiveLimits
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.statuses import Status
+from plerome.domain.usecases import emoji_packs
 from plerome.domain.usecases.accounts import create_account
 from plerome.domain.usecases.status_views import load_views
 from plerome.entrypoints.http.status_entities import conversation_number, plain_text, status_entity
