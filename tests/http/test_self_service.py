@@ -249,7 +249,7 @@ def test_moving_to_an_account_that_lists_this_one(client, api, prefix):
 def test_a_move_takes_the_followers_along_and_tells_them(client, api):
     alice, alice_headers = api.login("alice")
     bob, bob_headers = api.login("bob")
-    carol, carol_headers = api.login("carol")
+    _, carol_headers = api.login("carol")
     _, dave_headers = api.login("dave")
     assert client.post(f"/api/v1/accounts/{alice.id}/follow", headers=carol_headers).status_code == 200
     assert client.post(f"/api/v1/accounts/{alice.id}/follow", headers=dave_headers).status_code == 200
