@@ -12,6 +12,7 @@ from .apps import SqlApps
 from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
+from .statuses import SqlMarks, SqlStatuses
 from .tokens import SqlTokens
 
 
@@ -28,6 +29,9 @@ class SqlStores:
         self.tokens = SqlTokens(executor)
         self.auth_codes = SqlAuthCodes(executor)
         self.jobs = SqlJobs(executor)
+        self.statuses = SqlStatuses(executor)
+        self.favourites = SqlMarks(executor, "favourites")
+        self.bookmarks = SqlMarks(executor, "bookmarks")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:
