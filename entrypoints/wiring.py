@@ -8,6 +8,7 @@ from pathlib import Path
 
 from plerome.adapters.argon2 import Argon2Passwords
 from plerome.adapters.filesystem import FilesystemFiles
+from plerome.adapters.html import HtmlFormatter
 from plerome.adapters.memory import MemoryStores
 from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
 from plerome.domain.instance import InstancePolicy
@@ -104,5 +105,6 @@ def build(
             account_activation_required=settings.account_activation_required,
         ),
         files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
+        formatter=HtmlFormatter(),
     )
     return Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
