@@ -75,13 +75,13 @@ async def post_status(
     draft: Draft,
     *,
     idempotency_key: str | None = None,
-    app_name: str | None = None,
+    app_id: str | None = None,
     in_reply_to_conversation_id: str | None = None,
 ) -> Status:
     """Post `draft` as `author`. A reply joins its parent's thread and addresses its author; mentioned
     local accounts are addressed (for a direct status, they are its only readers) and notified, and
     the author's subscribers hear of public and unlisted statuses. The same Idempotency-Key gives
-    back the status it first made."""
+    back the status it first made. `app_id`: the app the author posts with, shown on the status."""
     if in_reply_to_conversation_id:
         raise InvalidInput("in_reply_to_conversation_id is not supported yet")
     if idempotency_key:
@@ -97,6 +97,7 @@ async def post_status(
     tags = hashtags(draft.text)
     profiles = {a.nickname: ctx.policy.profile_url(a.nickname) for a in addressed}
     media_ids = tuple(dict.fromkeys(draft.media_ids))
+    app = await ctx.stores.apps.get(app_id) if app_id else None
     status_id = ctx.ids.new()
     now = ctx.clock.now()
     status = Status(
@@ -116,7 +117,7 @@ async def post_status(
         mentioned_ids=tuple(a.id for a in addressed),
         tags=tags,
         media_ids=media_ids,
-        app_name=app_name,
+        app_name=app.name if app else None,
     )
     async with ctx.stores.transaction() as tx:
         if idempotency_key:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 
 from ..services import Services
-from . import accounts, apps, health, instance, media, oauth, openapi, registration
+from . import accounts, apps, health, instance, media, oauth, openapi, registration, statuses, timelines
 from .auth import Auth
 from .web import Web
 
@@ -22,6 +22,17 @@ def _specificity(route: BaseRoute) -> tuple[int, ...]:
 def routes(svc: Services) -> list[BaseRoute]:
     web = Web(svc=svc, auth=Auth(svc.ctx, svc.secret_key, svc.settings.upload_limit))
     table: list[BaseRoute] = []
-    for module in (apps, oauth, accounts, registration, instance, health, media, openapi):
+    for module in (
+        apps,
+        oauth,
+        accounts,
+        registration,
+        instance,
+        health,
+        media,
+        openapi,
+        statuses,
+        timelines,
+    ):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order
