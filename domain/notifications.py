@@ -25,6 +25,10 @@ NOTIFICATION_TYPES: tuple[str, ...] = (
     "update",
     "pleroma:report",
 )
+# Types whose entity carries the status they are about (the recipient must still be able to see it).
+STATUS_TYPES = frozenset(
+    {"mention", "status", "reblog", "favourite", "pleroma:emoji_reaction", "poll", "update"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +54,13 @@ def should_notify(recipient: Account, actor_id: str, towards_actor: Relationship
     if towards_actor.muting and towards_actor.muting_notifications:
         return False
     return not (recipient.notification_settings.block_from_strangers and not towards_actor.following)
+
+
+def shown_to_recipient(towards_actor: Relationship | None, *, with_muted: bool = False) -> bool:
+    """Whether a stored notification is listed: not when either side now blocks the other, nor when the
+    recipient mutes the actor's notifications (unless `with_muted` asks for those)."""
+    if towards_actor is None:
+        return True
+    if towards_actor.blocked_either_way:
+        return False
+    return with_muted or not (towards_actor.muting and towards_actor.muting_notifications)

@@ -36,6 +36,11 @@ class Services:
     wake_workers: Callable[[], None] = no_wake
 
     @property
+    def has_workers(self) -> bool:
+        """Whether job workers run in this process (the lifespan has started them)."""
+        return self.wake_workers is not no_wake
+
+    @property
     def base_url(self) -> str:
         return self.settings.base_url
 

@@ -35,6 +35,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sqlite_readers: int = 2
     postgres_pool_size: int = 10
     auto_migrate: bool = True
+    # Emoji packs: a pack archive's largest download and unpacked size, and most entries; how often the
+    # emoji directory is looked at for changes made by another process; outgoing fetches' time-out.
+    emoji_pack_limit: int = 64 * 1024 * 1024
+    emoji_pack_entries: int = 20_000
+    emoji_recheck_seconds: float = 2.0
+    outgoing_timeout_seconds: float = 20.0
 
     def __post_init__(self) -> None:
         self_base = self.base_url.rstrip("/")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from pathlib import Path
 
 from plerome.adapters.argon2 import Argon2Passwords
 from plerome.adapters.filesystem import FilesystemFiles
+from plerome.adapters.filesystem.emoji import FilesystemEmojiStore
 from plerome.adapters.html import HtmlFormatter
+from plerome.adapters.http_client import HttpxClient
 from plerome.adapters.memory import MemoryStores
 from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
+from plerome.domain.emoji_packs import DOWNLOAD_JOB, ArchiveLimits
 from plerome.domain.instance import InstancePolicy
+from plerome.domain.usecases import emoji_packs
 from plerome.domain.usecases.context import Context
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore
@@ -80,6 +85,21 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def emoji_packs_for(settings: Settings, clock: Clock) -> emoji_packs.EmojiPacks:
+    return emoji_packs.EmojiPacks(
+        FilesystemEmojiStore(Path(settings.data_dir) / "emoji"),
+        HttpxClient(allow_private=settings.outgoing_allow_private, timeout=settings.outgoing_timeout_seconds),
+        clock,
+        emoji_packs.PackLimits(
+            upload_bytes=settings.upload_limit,
+            archive=ArchiveLimits(
+                max_bytes=settings.emoji_pack_limit, max_entries=settings.emoji_pack_entries
+            ),
+            recheck_seconds=settings.emoji_recheck_seconds,
+        ),
+    )
+
+
 def build(
     settings: Settings,
     *,
@@ -89,9 +109,10 @@ def build(
     files: FileStore | None = None,
 ) -> Services:
     stores, lifecycle = open_store(settings)
+    clock = clock or SystemClock()
     ctx = Context(
         stores=stores,  # type: ignore[arg-type]
-        clock=clock or SystemClock(),
+        clock=clock,
         ids=ids or FlakeIds(),
         secrets=TokenSecrets(),
         passwords=passwords
@@ -106,5 +127,8 @@ def build(
         ),
         files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
         formatter=HtmlFormatter(),
+        emoji=emoji_packs_for(settings, clock),
     )
-    return Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
+    services = Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
+    services.job_handlers[DOWNLOAD_JOB] = functools.partial(emoji_packs.run_download, ctx)
+    return services

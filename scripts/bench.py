@@ -137,8 +137,17 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("plerome did not answer within 30 s")
 
 
-def run_store(label: str, database_url: str, ceiling_one: str) -> list[Row]:
+def check_ok(url: str, headers: dict[str, str]) -> None:
+    """A scenario that does not answer 200 would measure error pages: refuse to go on."""
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        if answer.status != 200:
+            raise SystemExit(f"{url} answered {answer.status}")
+
+
+def run_store(label: str, database_url: str | None, ceiling_one: str) -> list[Row]:
     data_dir = tempfile.mkdtemp(prefix="plerome-bench-")
+    database_url = database_url or f"sqlite:///{data_dir}/plerome.sqlite3"  # absolute: sqlite:////tmp/…
     env = {**os.environ, "PLEROME_DATABASE_URL": database_url, "PLEROME_DATA_DIR": data_dir}
     try:
         seeded = asyncio.run(seed(env))
@@ -156,6 +165,7 @@ def run_store(label: str, database_url: str, ceiling_one: str) -> list[Row]:
                 ("healthcheck", "/api/v1/pleroma/healthcheck", {}, ceiling_one),
             ]
             for name, path, headers, ceiling in scenarios:
+                check_ok(base + path, headers)
                 wrk(base + path, headers, WARMUP, latency=False)
                 rps, p50, p99, errs = parse_wrk(wrk(base + path, headers, DURATION, latency=True))
                 rows.append(Row(f"{label} {name}", rps, p50, p99, idle, rss_mib(proc.pid), errs, ceiling))
@@ -219,7 +229,7 @@ def main() -> None:
     rows: list[Row] = []
     wanted = ["static"]
     if only in ("", "sqlite"):
-        rows += run_store("sqlite", "sqlite:///plerome-bench.sqlite3", "sqlite_one")
+        rows += run_store("sqlite", None, "sqlite_one")
         wanted.append("sqlite_one")
     pg = os.environ.get("PLEROME_BENCH_POSTGRES_URL") or os.environ.get("PLEROME_TEST_POSTGRES_URL")
     if pg and only in ("", "postgres"):

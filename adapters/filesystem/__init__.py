@@ -1,4 +1,4 @@
-"""Files on the local disk, under `DATA_DIR/media`."""
+"""Adapters over the local filesystem: media files under `DATA_DIR/media`, emoji packs."""
 
 from .files import FilesystemFiles
 

@@ -31,6 +31,14 @@ class MemoryNotifications:
         n = self._s.notifications.get(notification_id)
         return n if n is not None and n.account_id == account_id else None
 
+    async def unseen_up_to(self, account_id: str, up_to_id: str, limit: int) -> list[Notification]:
+        chosen = [
+            n
+            for n in self._s.notifications.values()
+            if n.account_id == account_id and n.id <= up_to_id and not n.seen
+        ]
+        return sorted(chosen, key=lambda n: n.id, reverse=True)[:limit]
+
     async def list(self, account_id: str, query: NotificationQuery, page: Page) -> list[Notification]:
         chosen = [
             n
@@ -64,6 +72,14 @@ class MemoryNotifications:
                     self._s.notifications[i] = dataclasses.replace(n, seen=True)
                     changed += 1
             return changed
+
+    async def mark_one_seen(self, account_id: str, notification_id: str) -> bool:
+        async with self._stores._writing():
+            n = await self.get(account_id, notification_id)
+            if n is None:
+                return False
+            self._s.notifications[n.id] = dataclasses.replace(n, seen=True)
+            return True
 
     async def unread_count(self, account_id: str) -> int:
         return sum(1 for n in self._s.notifications.values() if n.account_id == account_id and not n.seen)

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from plerome.domain.accounts import Account, nickname_key
 from plerome.domain.pagination import Page
-from plerome.domain.social import Block, Follow, Mute, Relationship
+from plerome.domain.social import Block, Follow, FollowCounts, Mute, Relationship
+from plerome.ports.social import AccountSearch
 
 from .paging import paginate
 
@@ -83,7 +85,17 @@ class MemorySocialGraph:
     async def pending_count(self, account_id: str) -> int:
         return len(self._follows("followers", account_id, "pending"))
 
-    async def subscribe(self, subscriber_id: str, target_id: str) -> None:
+    async def counts(self, account_ids: Sequence[str]) -> dict[str, FollowCounts]:
+        wanted = set(account_ids)
+        tally = {i: [0, 0, 0] for i in wanted}
+        for f in self._s.follows.values():
+            if f.followee_id in wanted:
+                tally[f.followee_id][0 if f.state == "accepted" else 2] += 1
+            if f.follower_id in wanted and f.state == "accepted":
+                tally[f.follower_id][1] += 1
+        return {i: FollowCounts(*n) for i, n in tally.items()}
+
+    async def subscribe(self, subscriber_id: str, target_id: str, now: datetime) -> None:
         async with self._stores._writing():
             self._s.subscriptions.add((subscriber_id, target_id))
 
@@ -118,6 +130,10 @@ class MemorySocialGraph:
         async with self._stores._writing():
             self._s.mutes[(mute.muter_id, mute.muted_id)] = mute
 
+    async def get_mute(self, muter_id: str, muted_id: str, now: datetime) -> Mute | None:
+        mute = self._s.mutes.get((muter_id, muted_id))
+        return mute if mute is not None and mute.active(now) else None
+
     async def unmute(self, muter_id: str, muted_id: str) -> bool:
         async with self._stores._writing():
             return self._s.mutes.pop((muter_id, muted_id), None) is not None
@@ -125,3 +141,30 @@ class MemorySocialGraph:
     async def mutes(self, account_id: str, page: Page, now: datetime) -> list[Mute]:
         mine = [m for m in self._s.mutes.values() if m.muter_id == account_id and m.active(now)]
         return paginate(mine, page, lambda m: m.id)
+
+    async def search_accounts(self, query: AccountSearch) -> list[Account]:
+        s = self._s
+        viewer = query.viewer_id
+        nick, display = nickname_key(query.prefix), query.prefix.lower()
+
+        def eligible(a: Account) -> bool:
+            if not a.is_active or a.actor_type == "Application":
+                return False
+            if viewer is not None and (viewer, a.id) in s.blocks:
+                return False
+            if viewer is not None and query.following_only:
+                f = s.follows.get((viewer, a.id))
+                return f is not None and f.state == "accepted"
+            return True
+
+        accounts = [a for a in s.accounts.values() if eligible(a)]
+        by_nickname = sorted(
+            (a for a in accounts if nickname_key(a.nickname).startswith(nick)),
+            key=lambda a: nickname_key(a.nickname),
+        )
+        by_display = sorted(
+            (a for a in accounts if a.display_name.lower().startswith(display)),
+            key=lambda a: (a.display_name.lower(), a.id),
+        )
+        found = list({a.id: a for a in [*by_nickname, *by_display]}.values())
+        return found[query.offset : query.offset + query.limit]

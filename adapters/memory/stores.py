@@ -99,7 +99,7 @@ class _Accounts(_Repo):
                 self._s.accounts[account.id] = account
 
     async def delete(self, account_id: str) -> bool:
-        """Its apps, tokens and codes go with it, as the SQL stores' foreign keys cascade."""
+        """Its apps, tokens, codes and social edges go with it, as the SQL stores' foreign keys cascade."""
         async with self._stores._writing():
             if self._s.accounts.pop(account_id, None) is None:
                 return False
@@ -112,6 +112,10 @@ class _Accounts(_Repo):
             s.auth_codes = {
                 k: c for k, c in s.auth_codes.items() if c.account_id != account_id and c.app_id not in owned
             }
+            s.follows = {k: f for k, f in s.follows.items() if account_id not in k}
+            s.blocks = {k: b for k, b in s.blocks.items() if account_id not in k}
+            s.mutes = {k: m for k, m in s.mutes.items() if account_id not in k}
+            s.subscriptions = {k for k in s.subscriptions if account_id not in k}
             return True
 
     async def count_local(self) -> int:

@@ -12,6 +12,8 @@ from .apps import SqlApps
 from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
+from .notifications import SqlNotifications
+from .social import SqlSocialGraph
 from .statuses import SqlMarks, SqlStatuses
 from .tokens import SqlTokens
 
@@ -29,6 +31,8 @@ class SqlStores:
         self.tokens = SqlTokens(executor)
         self.auth_codes = SqlAuthCodes(executor)
         self.jobs = SqlJobs(executor)
+        self.notifications = SqlNotifications(executor)
+        self.social = SqlSocialGraph(executor)
         self.statuses = SqlStatuses(executor)
         self.favourites = SqlMarks(executor, "favourites")
         self.bookmarks = SqlMarks(executor, "bookmarks")

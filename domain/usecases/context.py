@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from plerome.domain.instance import InstancePolicy
+from plerome.domain.usecases.emoji_packs import EmojiPacks
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore, OpenedFile
 from plerome.ports.formatter import Formatter
@@ -55,4 +56,5 @@ class Context:
     passwords: Passwords
     policy: InstancePolicy
     files: FileStore = field(default_factory=NoFileStore)
+    emoji: EmojiPacks | None = None  # custom emoji packs; None: the app has none (wiring always sets it)
     formatter: Formatter = field(default_factory=EscapingFormatter)

@@ -5,7 +5,21 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount
 
 from ..services import Services
-from . import accounts, apps, health, instance, media, oauth, openapi, registration, statuses, timelines
+from . import (
+    accounts,
+    apps,
+    emoji,
+    health,
+    instance,
+    media,
+    notifications,
+    oauth,
+    openapi,
+    registration,
+    social,
+    statuses,
+    timelines,
+)
 from .auth import Auth
 from .web import Web
 
@@ -27,9 +41,12 @@ def routes(svc: Services) -> list[BaseRoute]:
         oauth,
         accounts,
         registration,
+        social,
         instance,
         health,
         media,
+        emoji,
+        notifications,
         openapi,
         statuses,
         timelines,

@@ -16,9 +16,10 @@ from plerome.domain.errors import TooLarge, Unprocessable
 from plerome.domain.media import data_uri_bytes
 from plerome.domain.usecases.accounts import IMAGE_SLOTS, ProfileChange, find_account, update_credentials
 
-from .entities import AccountEntity, account_entity
+from .entities import AccountEntity
 from .json import Json
 from .params import convert
+from .render import render_account
 from .routing import Doc, RouteTable
 from .web import Web
 
@@ -139,9 +140,7 @@ def routes(web: Web) -> list[BaseRoute]:
     async def verify_credentials(request: Request) -> Response:
         account = await web.auth.require(request, "read:accounts")
         q = await web.params(request, VerifyQuery)
-        return Json(
-            account_entity(account, web.policy, viewer=account, with_settings=q.with_pleroma_settings)
-        )
+        return Json(await render_account(web, account, account, with_settings=q.with_pleroma_settings))
 
     async def update(request: Request) -> Response:
         try:
@@ -153,7 +152,7 @@ def routes(web: Web) -> list[BaseRoute]:
                 if not isinstance(image, UnsetType):
                     images[slot] = image
             updated = await update_credentials(web.ctx, account.id, _change(p), images, limit)
-            return Json(account_entity(updated, web.policy, viewer=updated, with_settings=True))
+            return Json(await render_account(web, updated, updated, with_settings=True))
         finally:
             await request.close()  # the uploads' temporary files
 
@@ -162,7 +161,7 @@ def routes(web: Web) -> list[BaseRoute]:
         account = await find_account(
             web.ctx, request.path_params["id"], include_deactivated=viewer is not None and viewer.is_admin
         )
-        return Json(account_entity(account, web.policy, viewer=viewer))
+        return Json(await render_account(web, viewer, account))
 
     table = RouteTable()
     table.add(

@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 from plerome.domain.accounts import Account
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.oauth import App, IssuedToken
+from plerome.domain.usecases.account_stats import NO_STATS, AccountStats
 
 from .json import iso_date
 
@@ -97,20 +98,6 @@ class AccountEntity(msgspec.Struct, omit_defaults=True):
     follow_requests_count: int | UnsetType = UNSET
 
 
-class AccountCounts(msgspec.Struct):
-    """Numbers that come from other aggregates; zero until those exist."""
-
-    followers: int = 0
-    following: int = 0
-    statuses: int = 0
-    unread_conversations: int = 0
-    unread_notifications: int = 0
-    follow_requests: int = 0
-
-
-NO_COUNTS = AccountCounts()
-
-
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -134,7 +121,7 @@ def account_entity(
     account: Account,
     policy: InstancePolicy,
     viewer: Account | None = None,
-    counts: AccountCounts = NO_COUNTS,
+    stats: AccountStats = NO_STATS,
     with_settings: bool = False,
 ) -> AccountEntity:
     is_self = viewer is not None and viewer.id == account.id
@@ -172,8 +159,8 @@ def account_entity(
             ns.block_from_strangers, ns.hide_notification_contents
         )
         pleroma.allow_following_move = account.allow_following_move
-        pleroma.unread_conversation_count = counts.unread_conversations
-        pleroma.unread_notifications_count = counts.unread_notifications
+        pleroma.unread_conversation_count = stats.unread_conversations
+        pleroma.unread_notifications_count = stats.unread_notifications
         pleroma.email = account.email
         if with_settings:
             pleroma.settings_store = account.settings_store
@@ -189,9 +176,9 @@ def account_entity(
                 discoverable=account.discoverable,
                 actor_type=account.actor_type,
             ),
-            follow_requests_count=counts.follow_requests,
+            follow_requests_count=stats.follow_requests,
         )
-        follow_requests = counts.follow_requests
+        follow_requests = stats.follow_requests
     url = policy.profile_url(account.nickname)
     return AccountEntity(
         id=account.id,
@@ -211,9 +198,9 @@ def account_entity(
         avatar_static=avatar,
         header=header,
         header_static=header,
-        followers_count=0 if account.hide_followers_count and not is_self else counts.followers,
-        following_count=0 if account.hide_follows_count and not is_self else counts.following,
-        statuses_count=counts.statuses,
+        followers_count=0 if account.hide_followers_count and not is_self else stats.followers,
+        following_count=0 if account.hide_follows_count and not is_self else stats.following,
+        statuses_count=stats.statuses,
         last_status_at=None,
         emojis=[],
         fields=fields,

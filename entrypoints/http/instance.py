@@ -18,7 +18,8 @@ from plerome.domain.accounts import FIELD_NAME_MAX, FIELD_VALUE_MAX, FIELDS_MAX
 from plerome.domain.media import IMAGE_TYPES
 from plerome.domain.usecases.instance import Statistics, statistics
 
-from ..settings import Settings
+from ..services import Services
+from . import emoji
 from .json import Json
 from .routing import Doc, Endpoint, RouteTable
 from .web import Web
@@ -40,10 +41,9 @@ POST_FORMATS = ["text/plain", "text/html", "text/markdown", "text/bbcode"]
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/"
 
 
-def features(settings: Settings) -> list[str]:
+def features(svc: Services) -> list[str]:
     """Every feature flag plerome announces, each only while the feature works."""
-    enabled = ["pleroma_api", "mastodon_api"]
-    return enabled
+    return ["pleroma_api", "mastodon_api", *emoji.nodeinfo_features(svc)]
 
 
 def plerome_version() -> str:
@@ -317,7 +317,7 @@ class _Describe:
         )
         self.streaming = "ws" + self.base.removeprefix("http") if self.base.startswith("http") else self.base
         self.thumbnail = f"{self.base}/images/banner.png"
-        self.features = features(settings)
+        self.features = features(web.svc)
         limit = settings.upload_limit
         self.poll_limits = PollLimits(
             POLL_MAX_OPTIONS, POLL_MAX_OPTION_CHARS, POLL_MIN_EXPIRATION, POLL_MAX_EXPIRATION

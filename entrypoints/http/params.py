@@ -11,6 +11,7 @@ malformed bodies, too many fields, too deep nesting and oversize bodies are refu
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any, TypeVar, get_args, get_origin
@@ -212,17 +213,17 @@ async def _multipart(request: Request) -> Any:
         raise InvalidInput("Invalid multipart body") from None
 
 
-def _field_kinds(struct: type) -> tuple[set[str], set[str], dict[str, str]]:
-    """Names of the bool fields, the list fields, and the wire name of each field."""
-    bools, lists, names = set(), set(), {}
+@functools.cache  # a pure function of the type: Structs are defined once, at import
+def _field_kinds(struct: type) -> tuple[frozenset[str], frozenset[str]]:
+    """Wire names of the bool fields and of the list fields."""
+    bools, lists = set(), set()
     for f in msgspec.structs.fields(struct):
-        names[f.encode_name] = f.name
         for t in (f.type, *get_args(f.type)):
             if t is bool:
                 bools.add(f.encode_name)
             if get_origin(t) in (list, tuple) or t in (list, tuple):
                 lists.add(f.encode_name)
-    return bools, lists, names
+    return frozenset(bools), frozenset(lists)
 
 
 def _coerce_bool(value: Any, name: str) -> Any:
@@ -254,7 +255,7 @@ def _rewrite(message: str) -> InvalidInput:
 
 def convert(data: dict[str, Any], struct: type[T]) -> T:
     """Normalised `data` as an instance of `struct`, or InvalidInput with a clear message."""
-    bools, lists, _ = _field_kinds(struct)
+    bools, lists = _field_kinds(struct)
     for key in list(data):
         value = data[key]
         if key in lists and not isinstance(value, list):

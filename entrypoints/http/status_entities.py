@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Mapping
 from html import unescape
 from typing import Any
 
@@ -11,9 +12,10 @@ import msgspec
 
 from plerome.domain.attachments import Attachment
 from plerome.domain.instance import InstancePolicy
+from plerome.domain.usecases.account_stats import NO_STATS, AccountStats
 from plerome.domain.usecases.status_views import StatusView
 
-from .entities import AccountCounts, AccountEntity, account_entity
+from .entities import AccountEntity, account_entity
 from .json import iso
 
 _TAG = re.compile(r"<[^>]*>")
@@ -163,12 +165,12 @@ def status_entity(
     view: StatusView,
     policy: InstancePolicy,
     viewer_id: str | None,
-    counts: dict[str, AccountCounts] | None = None,
+    stats: Mapping[str, AccountStats] | None = None,
 ) -> StatusEntity:
     st = view.status
-    counts = counts or {}
-    author = account_entity(view.author, policy, counts=counts.get(view.author.id, AccountCounts()))
-    reblog = status_entity(view.reblog, policy, viewer_id, counts) if view.reblog is not None else None
+    stats = stats or {}
+    author = account_entity(view.author, policy, stats=stats.get(view.author.id, NO_STATS))
+    reblog = status_entity(view.reblog, policy, viewer_id, stats) if view.reblog is not None else None
     shown = view.reblog.status if view.reblog is not None else st
     url = f"{policy.base_url}/notice/{st.id}"
     return StatusEntity(

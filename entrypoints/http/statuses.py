@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from plerome.domain.accounts import Account
 from plerome.domain.errors import InvalidInput, NotFound
 from plerome.domain.statuses import Draft
 from plerome.domain.usecases.listing import Listed
@@ -29,10 +30,10 @@ from plerome.domain.usecases.statuses import (
     unreblog,
 )
 
-from .entities import AccountEntity, account_entity
+from .entities import AccountEntity
 from .json import Json
 from .pagination import PageParams, link_header, page_of
-from .render import render_statuses
+from .render import render_accounts, render_statuses, stats_for, view_account_ids
 from .routing import Doc, RouteTable
 from .status_entities import StatusEntity, status_entity
 from .web import Web
@@ -77,18 +78,18 @@ class StatusContext(msgspec.Struct):
 
 
 def routes(web: Web) -> list[BaseRoute]:
-    async def one(viewer_id: str | None, status: Any) -> Response:
-        entities = await render_statuses(web, viewer_id, [status])
+    async def one(viewer: Account | None, status: Any) -> Response:
+        entities = await render_statuses(web, viewer, [status])
         if not entities:  # its author is gone
             raise NotFound()
         return Json(entities[0])
 
-    async def listed(request: Request, viewer_id: str | None, page: Listed[Any]) -> Response:
-        entities = await render_statuses(web, viewer_id, page.items)
+    async def listed(request: Request, viewer: Account | None, page: Listed[Any]) -> Response:
+        entities = await render_statuses(web, viewer, page.items)
         return Json(entities, headers=link_header(request, web.policy.base_url, page.ids))
 
-    async def accounts_listed(request: Request, page: Listed[Any]) -> Response:
-        entities = [account_entity(a, web.policy) for a in page.items]
+    async def accounts_listed(request: Request, viewer: Account | None, page: Listed[Any]) -> Response:
+        entities = await render_accounts(web, viewer, page.items)
         return Json(entities, headers=link_header(request, web.policy.base_url, page.ids))
 
     async def create(request: Request) -> Response:
@@ -115,29 +116,30 @@ def routes(web: Web) -> list[BaseRoute]:
             app_id=creds.app_id,
             in_reply_to_conversation_id=p.in_reply_to_conversation_id or None,
         )
-        return await one(account.id, status)
+        return await one(account, status)
 
     async def show(request: Request) -> Response:
         viewer = await web.auth.optional(request, "read:statuses")
-        viewer_id = viewer.id if viewer else None
-        return await one(viewer_id, await get_status(web.ctx, viewer_id, request.path_params["id"]))
+        status = await get_status(web.ctx, viewer.id if viewer else None, request.path_params["id"])
+        return await one(viewer, status)
 
     async def delete(request: Request) -> Response:
         viewer = await web.auth.require(request, "write:statuses")
         view = await delete_status(web.ctx, viewer, request.path_params["id"])
-        return Json(status_entity(view, web.policy, viewer.id))
+        stats = await stats_for(web, view_account_ids([view]), viewer)
+        return Json(status_entity(view, web.policy, viewer.id, stats))
 
     async def context(request: Request) -> Response:
         viewer = await web.auth.optional(request, "read:statuses")
         viewer_id = viewer.id if viewer else None
         ancestors, descendants = await status_context(web.ctx, viewer_id, request.path_params["id"])
-        entities = await render_statuses(web, viewer_id, [*ancestors, *descendants])
+        entities = await render_statuses(web, viewer, [*ancestors, *descendants])
         return Json(StatusContext(entities[: len(ancestors)], entities[len(ancestors) :]))
 
     def action(act: Any, scope: str) -> Any:
         async def run(request: Request) -> Response:
             viewer = await web.auth.require(request, scope)
-            return await one(viewer.id, await act(web.ctx, viewer, request.path_params["id"]))
+            return await one(viewer, await act(web.ctx, viewer, request.path_params["id"]))
 
         return run
 
@@ -145,15 +147,14 @@ def routes(web: Web) -> list[BaseRoute]:
         viewer = await web.auth.require(request, "write:statuses")
         p = await web.params(request, ReblogParams)
         wrapper = await reblog(web.ctx, viewer, request.path_params["id"], p.visibility or None)
-        return await one(viewer.id, wrapper)
+        return await one(viewer, wrapper)
 
     def who(find: Any) -> Any:
         async def run(request: Request) -> Response:
             viewer = await web.auth.optional(request, "read:accounts")
             page = page_of(await web.params(request, PageParams))
-            return await accounts_listed(
-                request, await find(web.ctx, viewer.id if viewer else None, request.path_params["id"], page)
-            )
+            found = await find(web.ctx, viewer.id if viewer else None, request.path_params["id"], page)
+            return await accounts_listed(request, viewer, found)
 
         return run
 
@@ -161,7 +162,7 @@ def routes(web: Web) -> list[BaseRoute]:
         async def run(request: Request) -> Response:
             viewer = await web.auth.require(request, scope)
             page = page_of(await web.params(request, PageParams))
-            return await listed(request, viewer.id, await marked_statuses(web.ctx, viewer, kind, page))
+            return await listed(request, viewer, await marked_statuses(web.ctx, viewer, kind, page))
 
         return run
 

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from plerome.domain.accounts import Account
 from plerome.domain.statuses import Status
 from plerome.domain.usecases.listing import Listed
 from plerome.domain.usecases.timelines import account_statuses, home_timeline, public_timeline, tag_timeline
@@ -43,8 +44,8 @@ class AccountStatusesParams(PageParams):
 
 
 def routes(web: Web) -> list[BaseRoute]:
-    async def listed(request: Request, viewer_id: str | None, page: Listed[Status]) -> Response:
-        entities = await render_statuses(web, viewer_id, page.items)
+    async def listed(request: Request, viewer: Account | None, page: Listed[Status]) -> Response:
+        entities = await render_statuses(web, viewer, page.items)
         return Json(entities, headers=link_header(request, web.policy.base_url, page.ids))
 
     async def home(request: Request) -> Response:
@@ -53,14 +54,14 @@ def routes(web: Web) -> list[BaseRoute]:
         page = await home_timeline(
             web.ctx, viewer, page_of(p), only_media=p.only_media, exclude_replies=p.exclude_replies
         )
-        return await listed(request, viewer.id, page)
+        return await listed(request, viewer, page)
 
     async def public(request: Request) -> Response:
         viewer = await web.auth.optional(request, "read:statuses")
         viewer_id = viewer.id if viewer else None
         p = await web.params(request, PublicParams)
         page = await public_timeline(web.ctx, viewer_id, page_of(p), only_media=p.only_media, remote=p.remote)
-        return await listed(request, viewer_id, page)
+        return await listed(request, viewer, page)
 
     async def tag(request: Request) -> Response:
         viewer = await web.auth.optional(request, "read:statuses")
@@ -68,7 +69,7 @@ def routes(web: Web) -> list[BaseRoute]:
         p = await web.params(request, TagParams)
         hashtag = request.path_params["hashtag"]
         page = await tag_timeline(web.ctx, viewer_id, hashtag, page_of(p), only_media=p.only_media)
-        return await listed(request, viewer_id, page)
+        return await listed(request, viewer, page)
 
     async def of_account(request: Request) -> Response:
         viewer = await web.auth.optional(request, "read:statuses")
@@ -83,7 +84,7 @@ def routes(web: Web) -> list[BaseRoute]:
             only_media=p.only_media,
             pinned=p.pinned,
         )
-        return await listed(request, viewer.id if viewer else None, page)
+        return await listed(request, viewer, page)
 
     table = RouteTable()
     table.add(

@@ -57,7 +57,7 @@ def test_v1_instance_has_what_clients_read(client, api, settings, path):
     assert config["polls"]["max_characters_per_option"] == 200
     metadata = body["pleroma"]["metadata"]
     assert metadata["account_activation_required"] is False
-    assert metadata["features"] == features(settings)
+    assert metadata["features"] == features(client.app.state.services)
     assert metadata["federation"]["enabled"] is False
     assert metadata["fields_limits"] == {
         "max_fields": 10,
@@ -126,7 +126,7 @@ def test_v2_instance_has_the_mastodon_4_shape(client, api, settings):
     assert body["registrations"] == {"enabled": False, "approval_required": False, "message": None}
     assert body["contact"] == {"email": "", "account": None}
     assert body["rules"] == []
-    assert body["pleroma"]["metadata"]["features"] == features(settings)
+    assert body["pleroma"]["metadata"]["features"] == features(client.app.state.services)
 
 
 def test_well_known_nodeinfo_links_absolute_hrefs_for_2_0_and_2_1(client):
@@ -168,7 +168,7 @@ def test_nodeinfo_says_pleroma_so_megalodon_picks_its_pleroma_driver(client, api
     assert metadata["nodeName"] == "plerome"
     assert metadata["software"]["name"] == "plerome"
     assert metadata["software"]["version"] == "0.1.0"
-    assert metadata["features"] == features(settings)
+    assert metadata["features"] == features(client.app.state.services)
     assert (
         metadata["postFormats"]
         == client.get("/api/v1/instance").json()["pleroma"]["metadata"]["post_formats"]
@@ -188,8 +188,8 @@ def test_nodeinfo_says_pleroma_so_megalodon_picks_its_pleroma_driver(client, api
     assert metadata["federation"]["enabled"] is False
 
 
-def test_features_are_listed_once_and_include_the_api_families(settings):
-    listed = features(settings)
+def test_features_are_listed_once_and_include_the_api_families(client):
+    listed = features(client.app.state.services)
     assert {"pleroma_api", "mastodon_api"} <= set(listed)
     assert len(listed) == len(set(listed))
 
