@@ -33,6 +33,17 @@ _TAGS = {
 }  # fmt: skip
 
 
+_ABSOLUTE = re.compile(r"(?i)(https?|mailto):")
+
+
+def _absolute_links_only(element: str, attribute: str, value: str) -> str | None:
+    """A link leads somewhere on the web or nowhere: relative hrefs mean nothing in a status that
+    other sites show."""
+    if attribute == "href" and not _ABSOLUTE.match(value):
+        return None
+    return value
+
+
 def _trim_url(url: str) -> str:
     """A URL without the punctuation that ends the sentence around it (a ")" only when unbalanced)."""
     while url:
@@ -139,6 +150,7 @@ class HtmlFormatter:
             url_schemes={"http", "https", "mailto"},
             link_rel=LINK_REL,
             strip_comments=True,
+            attribute_filter=_absolute_links_only,
         ).clean
 
     def render(

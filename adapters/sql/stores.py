@@ -9,6 +9,7 @@ from plerome.ports.repositories import PoolStats
 
 from .accounts import SqlAccounts
 from .apps import SqlApps
+from .attachments import SqlAttachments
 from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
@@ -36,6 +37,7 @@ class SqlStores:
         self.statuses = SqlStatuses(executor)
         self.favourites = SqlMarks(executor, "favourites")
         self.bookmarks = SqlMarks(executor, "bookmarks")
+        self.attachments = SqlAttachments(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:

@@ -86,6 +86,9 @@ def test_html_is_sanitised_and_its_links_keep_their_text():
         '<img src="x" onerror="y()"><iframe src="https://e.x"></iframe><a href="vbscript:x">v</a>',
         "text/html",
     )
+    assert render('<a href="/relative">r</a> <a href="">e</a>', "text/html") == (
+        '<a rel="nofollow noopener noreferrer">r</a> <a rel="nofollow noopener noreferrer">e</a>'
+    )
     assert out == (
         '<p>hi <a href="https://e.x" rel="nofollow noopener noreferrer">@alice</a> '
         f"{MENTION}</p>"

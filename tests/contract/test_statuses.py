@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from plerome.adapters.sql.database import to_micros
 from plerome.adapters.sql.statuses import SqlStatuses
 from plerome.adapters.sqlite import SqliteDatabase
 from plerome.domain.attachments import Attachment
@@ -24,78 +23,28 @@ pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
-# -- building the world: statuses through the port; the graph and attachments through their ports
-# when the store has them, else (a SQL store before those adapters exist) as rows.
+# -- building the world through the ports
 
 
 async def follow(stores, make, follower, followee, *, state="accepted", show_reblogs=True) -> Follow:
     f = Follow(f"f-{follower}-{followee}", follower, followee, state, show_reblogs, make.now)
-    if hasattr(stores, "social"):
-        await stores.social.follow(f)
-    else:
-        await stores._db.execute(
-            "INSERT INTO follows (id, follower_id, followee_id, state, show_reblogs, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            f.id,
-            follower,
-            followee,
-            state,
-            show_reblogs,
-            to_micros(make.now),
-        )
+    await stores.social.follow(f)
     return f
 
 
 async def block(stores, make, blocker, blocked) -> None:
-    b = Block(f"b-{blocker}-{blocked}", blocker, blocked, make.now)
-    if hasattr(stores, "social"):
-        await stores.social.block(b)
-    else:
-        await stores._db.execute(
-            "INSERT INTO blocks (id, blocker_id, blocked_id, created_at) VALUES (?, ?, ?, ?)",
-            b.id,
-            blocker,
-            blocked,
-            to_micros(make.now),
-        )
+    await stores.social.block(Block(f"b-{blocker}-{blocked}", blocker, blocked, make.now))
 
 
 async def mute(stores, make, muter, muted, expires_at=None) -> None:
-    m = Mute(f"m-{muter}-{muted}", muter, muted, True, make.now, expires_at)
-    if hasattr(stores, "social"):
-        await stores.social.mute(m)
-    else:
-        await stores._db.execute(
-            "INSERT INTO mutes (id, muter_id, muted_id, notifications, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            m.id,
-            muter,
-            muted,
-            True,
-            to_micros(make.now),
-            to_micros(expires_at) if expires_at else None,
-        )
+    await stores.social.mute(Mute(f"m-{muter}-{muted}", muter, muted, True, make.now, expires_at))
 
 
 async def attachment(stores, make, owner, attachment_id, status_id=None) -> None:
     a = Attachment(attachment_id, owner, f"{attachment_id}.png", "image/png", "image", 10, make.now)
-    if hasattr(stores, "attachments"):
-        await stores.attachments.add(a)
-        if status_id:
-            await stores.attachments.attach(status_id, [attachment_id])
-    else:
-        await stores._db.execute(
-            "INSERT INTO attachments (id, account_id, status_id, file_key, mime_type, kind, size, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            a.id,
-            owner,
-            status_id,
-            a.file_key,
-            a.mime_type,
-            a.kind,
-            a.size,
-            to_micros(make.now),
-        )
+    await stores.attachments.add(a)
+    if status_id:
+        await stores.attachments.attach(status_id, [attachment_id])
 
 
 class World:
@@ -216,8 +165,7 @@ async def test_deleting_a_status_takes_its_reblogs_and_marks_and_lets_its_media_
     assert await stores.favourites.marked(bob, [status.id]) == set()
     assert await stores.bookmarks.by_account(bob, Page()) == []
     assert await stores.statuses.timeline(TimelineQuery("tag", None, tag="t"), Page()) == []
-    if hasattr(stores, "attachments"):
-        assert (await stores.attachments.get("m1")).status_id is None
+    assert (await stores.attachments.get("m1")).status_id is None
 
 
 async def test_a_thread_is_its_statuses_oldest_first_without_reblogs(world, stores):

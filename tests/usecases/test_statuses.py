@@ -167,8 +167,8 @@ async def test_conversation_ids_are_refused_until_conversations_exist(ctx, peopl
 
 async def test_subscribers_hear_of_public_and_unlisted_statuses(ctx, people):
     alice, bob, carol = people
-    await ctx.stores.social.subscribe(bob.id, alice.id)
-    await ctx.stores.social.subscribe(carol.id, alice.id)
+    await ctx.stores.social.subscribe(bob.id, alice.id, NOW)
+    await ctx.stores.social.subscribe(carol.id, alice.id, NOW)
     public = await post(ctx, alice, "news")
     await post(ctx, alice, "quiet", "unlisted")
     await post(ctx, alice, "friends", "private")
