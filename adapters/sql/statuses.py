@@ -68,6 +68,9 @@ class _Sql:
             return _Sql(self.text + other, self.args)
         return _Sql(self.text + other.text, self.args + other.args)
 
+    def __radd__(self, other: str) -> _Sql:
+        return _Sql(other + self.text, self.args)
+
 
 def _and(parts: Iterable[_Sql]) -> _Sql:
     out = _Sql("")
@@ -171,19 +174,46 @@ def _newest_first(items: list[Any], page: Page) -> list[Any]:
 # -- the visibility rule of domain/visibility.py, in SQL
 
 
-def _can_see(alias: str, q: TimelineQuery, *, hide: bool) -> _Sql:
-    """can_see(status `alias`, viewer) — and, with `hide`, not hidden_from_lists — for q.viewer_id."""
+def _mentions(alias: str) -> str:
+    """Whether status `alias` mentions the viewer (one `?`): one lookup by key per status. A scalar
+    subquery, since Postgres would turn an EXISTS into a hash of every status mentioning the viewer,
+    which grows with the table."""
+    return (
+        f"(SELECT 1 FROM status_mentions m{alias} WHERE m{alias}.status_id = {alias}.id"
+        f" AND m{alias}.account_id = ? LIMIT 1) IS NOT NULL"
+    )
+
+
+# A query's own statuses `s` are LEFT JOINed to the viewer's mention of them (`_MENTION_JOIN`): a
+# join lets each engine pick its way (a lookup by key per status, or a hash of a small table).
+_MENTION_JOIN = " LEFT JOIN status_mentions sv ON sv.status_id = s.id AND sv.account_id = ?"
+_JOINED = "sv.status_id IS NOT NULL"
+
+
+def _mention_join(q: TimelineQuery) -> _Sql:
+    return _Sql(_MENTION_JOIN, (q.viewer_id,)) if q.viewer_id is not None else _Sql("")
+
+
+def _can_see(alias: str, q: TimelineQuery, *, hide: bool, joined: bool = False) -> _Sql:
+    """can_see(status `alias`, viewer) — and, with `hide`, not hidden_from_lists — for q.viewer_id.
+    `joined`: the status is `s`, joined to the viewer's mention of it."""
     a, v = alias, q.viewer_id
     if v is None:
         return _Sql(f"{a}.visibility IN ('public', 'unlisted')")
-    seen = _Sql(
-        f"({a}.account_id = ? OR (NOT EXISTS (SELECT 1 FROM blocks vb"
-        f" WHERE vb.blocker_id = {a}.account_id AND vb.blocked_id = ?)"
-        f" AND ({a}.visibility IN ('public', 'unlisted')"
-        f" OR EXISTS (SELECT 1 FROM status_mentions vm WHERE vm.status_id = {a}.id AND vm.account_id = ?)"
-        f" OR ({a}.visibility = 'private' AND EXISTS (SELECT 1 FROM follows vf"
-        f" WHERE vf.follower_id = ? AND vf.followee_id = {a}.account_id AND vf.state = 'accepted')))",
-        (v, v, v, v),
+    mentioned = _Sql(_JOINED) if joined else _Sql(_mentions(a), (v,))
+    seen = (
+        _Sql(
+            f"({a}.account_id = ? OR (NOT EXISTS (SELECT 1 FROM blocks vb"
+            f" WHERE vb.blocker_id = {a}.account_id AND vb.blocked_id = ?)"
+            f" AND ({a}.visibility IN ('public', 'unlisted') OR ",
+            (v, v),
+        )
+        + mentioned
+        + _Sql(
+            f" OR ({a}.visibility = 'private' AND EXISTS (SELECT 1 FROM follows vf"
+            f" WHERE vf.follower_id = ? AND vf.followee_id = {a}.account_id AND vf.state = 'accepted')))",
+            (v,),
+        )
     )
     if hide:
         seen += _Sql(
@@ -203,9 +233,9 @@ def _hides(q: TimelineQuery) -> bool:
     return not (q.kind == "account" and q.account_id == q.viewer_id)
 
 
-def _eligible(alias: str, q: TimelineQuery) -> _Sql:
+def _eligible(alias: str, q: TimelineQuery, *, joined: bool = False) -> _Sql:
     """What every list asks of a status besides its source: the list's filters, and that the viewer
-    may see it (a reblog: and what it reblogs)."""
+    may see it (a reblog: and what it reblogs). `joined`: as for _can_see."""
     a, hide = alias, _hides(q)
     parts = []
     if q.exclude_reblogs:
@@ -214,7 +244,7 @@ def _eligible(alias: str, q: TimelineQuery) -> _Sql:
         parts.append(_Sql(f"{a}.in_reply_to_id IS NULL"))
     if q.only_media:
         parts.append(_Sql(f"{a}.has_media"))
-    parts.append(_can_see(a, q, hide=hide))
+    parts.append(_can_see(a, q, hide=hide, joined=joined))
     inner = _Sql(
         f"({a}.reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM statuses o{a}"
         f" WHERE o{a}.id = {a}.reblog_of_id AND "
@@ -332,10 +362,11 @@ class SqlStatuses:
                     _Sql("tt.tag = ? AND s.id = tt.status_id", (query.tag or "",)),
                     _Sql("s.visibility = 'public' AND s.reblog_of_id IS NULL"),
                     _bounds("tt.status_id", page),
-                    _eligible("s", query),
+                    _eligible("s", query, joined=True),
                 ]
             )
-            sql = _Sql(_select(self._dialect, "status_tags tt CROSS JOIN statuses s") + " WHERE ") + where
+            sql = _Sql(_select(self._dialect, "status_tags tt CROSS JOIN statuses s")) + _mention_join(query)
+            sql += " WHERE " + where
             sql += f" ORDER BY tt.status_id {order}"
         else:
             if query.kind == "public":
@@ -345,8 +376,8 @@ class SqlStatuses:
                 source = _Sql("s.account_id = ?", (query.account_id or "",))
             else:
                 raise ValueError(f"unknown timeline kind {query.kind!r}")
-            where = _and([source, _bounds("s.id", page), _eligible("s", query)])
-            sql = _Sql(self._select + " WHERE ") + where + f" ORDER BY s.id {order}"
+            where = _and([source, _bounds("s.id", page), _eligible("s", query, joined=True)])
+            sql = _Sql(self._select) + _mention_join(query) + " WHERE " + where + f" ORDER BY s.id {order}"
         return _newest_first(await self._fetch(sql + limit), page)
 
     async def _home(self, q: TimelineQuery, page: Page) -> list[Status]:
@@ -374,10 +405,11 @@ class SqlStatuses:
             " WHERE wf.follower_id = ? AND wf.state = 'accepted' AND wf.show_reblogs)"
             " OR (s.reblog_of_id IS NULL AND s.account_id IN (SELECT wo.followee_id FROM follows wo"
             " WHERE wo.follower_id = ? AND wo.state = 'accepted'))"
-            " OR EXISTS (SELECT 1 FROM status_mentions wm WHERE wm.status_id = s.id AND wm.account_id = ?))",
-            (viewer, viewer, viewer, viewer),
+            f" OR {_JOINED})",
+            (viewer, viewer, viewer),
         )
-        scan = _Sql(self._select + " WHERE ") + _and([in_window, bounds, in_home, _eligible("s", q)])
+        scan = _Sql(self._select) + _mention_join(q) + " WHERE "
+        scan += _and([in_window, bounds, in_home, _eligible("s", q, joined=True)])
         got = await self._fetch(scan + _Sql(f" ORDER BY s.id {order} LIMIT ?", (n,)))
         if len(got) == n:
             return _newest_first(got, page)
