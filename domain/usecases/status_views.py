@@ -10,14 +10,18 @@ from dataclasses import dataclass
 
 from plerome.domain.accounts import Account
 from plerome.domain.attachments import Attachment
+from plerome.domain.emoji_packs import shortcodes_in
 from plerome.domain.statuses import Status
 
 from .context import Context
+from .emoji_packs import custom_emoji
 from .visibility import visible_statuses
 
 
 @dataclass(frozen=True, slots=True)
-class CustomEmoji:
+class StatusEmoji:
+    """A custom emoji a status uses, with the absolute URL of its image."""
+
     shortcode: str
     url: str
 
@@ -45,7 +49,7 @@ class StatusView:
     bookmarked: bool = False
     parent_visible: bool = True
     # filled by the features that own them (custom emoji, reactions, conversations)
-    emojis: tuple[CustomEmoji, ...] = ()
+    emojis: tuple[StatusEmoji, ...] = ()
     reactions: tuple[ReactionSummary, ...] = ()
     direct_conversation_id: str | None = None
 
@@ -70,6 +74,7 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
     seen_parents = {
         p.id for p in await visible_statuses(ctx, viewer_id, list(parents.values()), for_list=False)
     }
+    catalog = await custom_emoji(ctx)
     favourited: set[str] = set()
     bookmarked: set[str] = set()
     reblogged: set[str] = set()
@@ -95,6 +100,11 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
             reblogged=st.id in reblogged,
             bookmarked=st.id in bookmarked,
             parent_visible=st.in_reply_to_id is None or st.in_reply_to_id in seen_parents,
+            emojis=tuple(
+                StatusEmoji(code, ctx.policy.base_url + catalog[code].path)
+                for code in shortcodes_in(f"{st.spoiler_text} {st.source}")
+                if code in catalog
+            ),
         )
 
     views = []

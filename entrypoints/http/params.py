@@ -25,7 +25,7 @@ from starlette.requests import Request
 
 from plerome.domain.errors import InvalidInput, MissingField, TooLarge
 
-T = TypeVar("T")
+T = TypeVar("T", bound=msgspec.Struct)
 
 FORM_LIMIT = 2 * 1024 * 1024  # JSON and urlencoded bodies
 MAX_FIELDS = 2000  # per query string or form body

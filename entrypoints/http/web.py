@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+import msgspec
 from starlette.requests import Request
 
 from plerome.domain.instance import InstancePolicy
@@ -14,7 +15,7 @@ from ..services import Services
 from .auth import Auth
 from .params import params
 
-T = TypeVar("T")
+T = TypeVar("T", bound=msgspec.Struct)
 
 
 @dataclass(frozen=True)

@@ -4,22 +4,11 @@ import dataclasses
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
-from plerome.adapters.system import TokenSecrets
-from plerome.domain.instance import InstancePolicy
 from plerome.domain.usecases.account_stats import account_stats
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 from plerome.domain.usecases.social import follow
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def ctx():
-    return Context(
-        MemoryStores(), FixedClock(), SequentialIds(), TokenSecrets(), FakePasswords(), InstancePolicy()
-    )
 
 
 async def test_follows_are_counted_and_requests_and_unread_notifications_shown_only_to_oneself(ctx):

@@ -75,19 +75,11 @@ def http():
 
 
 @pytest.fixture
-def ctx(store, http, clock):
+def ctx(make_ctx, store, http, clock):
     limits = uc.PackLimits(
         upload_bytes=1000, archive=ArchiveLimits(100_000, 100), recheck_seconds=2.0, download_wait_seconds=5
     )
-    return Context(
-        stores=MemoryStores(),
-        clock=clock,
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(),
-        emoji=uc.EmojiPacks(store, http, clock, limits),
-    )
+    return make_ctx(clock=clock, policy=InstancePolicy(), emoji=uc.EmojiPacks(store, http, clock, limits))
 
 
 def put_pack(store, name, files, metadata=None, extra=None):

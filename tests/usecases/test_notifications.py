@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
-from plerome.adapters.system import TokenSecrets
+from plerome.adapters.memory import FixedClock
 from plerome.domain.accounts import NotificationSettings
 from plerome.domain.errors import InvalidInput, NotFound
 from plerome.domain.instance import InstancePolicy
@@ -16,7 +15,6 @@ from plerome.domain.pagination import Page
 from plerome.domain.social import Block, Follow, Mute
 from plerome.domain.statuses import Status
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 from plerome.domain.usecases.notifications import (
     READ_MAX,
     NotificationFilter,
@@ -35,10 +33,8 @@ EVERY = NotificationFilter()
 
 
 @pytest.fixture
-def ctx():
-    return Context(
-        MemoryStores(), FixedClock(NOW), SequentialIds(), TokenSecrets(), FakePasswords(), InstancePolicy()
-    )
+def ctx(make_ctx):
+    return make_ctx(clock=FixedClock(NOW), policy=InstancePolicy())
 
 
 @pytest.fixture

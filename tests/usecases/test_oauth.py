@@ -4,27 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
-from plerome.adapters.system import TokenSecrets
 from plerome.domain.errors import AccountBlocked, InsufficientScopes, InvalidCredentials, Unauthorized
-from plerome.domain.instance import InstancePolicy
 from plerome.domain.usecases import oauth
 from plerome.domain.usecases.accounts import AdminChange, administer_account, create_account
-from plerome.domain.usecases.context import Context
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def ctx():
-    return Context(
-        stores=MemoryStores(),
-        clock=FixedClock(),
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(base_url="https://social.example"),
-    )
 
 
 async def app_and_user(ctx, scopes="read write"):

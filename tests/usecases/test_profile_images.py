@@ -4,13 +4,11 @@ import dataclasses
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryFiles, MemoryStores, SequentialIds
+from plerome.adapters.memory import MemoryFiles
 from plerome.adapters.memory import stores as memory_stores
-from plerome.adapters.system import TokenSecrets
 from plerome.domain.errors import InvalidInput, TooLarge, Unprocessable
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.usecases.accounts import ProfileChange, create_account, update_credentials
-from plerome.domain.usecases.context import Context
 
 pytestmark = pytest.mark.anyio
 
@@ -25,16 +23,8 @@ def files():
 
 
 @pytest.fixture
-def ctx(files):
-    return Context(
-        stores=MemoryStores(),
-        clock=FixedClock(),
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(),
-        files=files,
-    )
+def ctx(make_ctx, files):
+    return make_ctx(policy=InstancePolicy(), files=files)
 
 
 async def test_a_new_avatar_is_stored_under_a_fresh_key_and_the_old_one_removed(ctx, files):

@@ -8,15 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
-from plerome.adapters.system import TokenSecrets
 from plerome.domain.errors import Forbidden, InvalidInput, NotFound
-from plerome.domain.instance import InstancePolicy
 from plerome.domain.pagination import Page
 from plerome.domain.social import FollowCounts, Relationship
 from plerome.domain.usecases import social
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 from plerome.ports.notifications import NotificationQuery
 
 pytestmark = pytest.mark.anyio
@@ -24,18 +20,6 @@ pytestmark = pytest.mark.anyio
 
 def exactly(text: str) -> str:
     return f"^{re.escape(text)}$"
-
-
-@pytest.fixture
-def ctx():
-    return Context(
-        stores=MemoryStores(),
-        clock=FixedClock(),
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(base_url="https://social.example"),
-    )
 
 
 async def user(ctx, nickname, **changes):

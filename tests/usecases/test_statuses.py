@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from plerome.adapters.html import HtmlFormatter
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
-from plerome.adapters.system import TokenSecrets
+from plerome.adapters.memory import FixedClock
 from plerome.domain.attachments import Attachment
 from plerome.domain.errors import Forbidden, InvalidInput, NotFound, Unprocessable
 from plerome.domain.instance import InstancePolicy
@@ -16,7 +15,6 @@ from plerome.domain.pagination import Page
 from plerome.domain.social import Block, Follow, Mute
 from plerome.domain.statuses import Draft
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 from plerome.domain.usecases.statuses import (
     bookmark,
     delete_status,
@@ -41,16 +39,8 @@ BASE = "https://social.example"
 
 
 @pytest.fixture
-def ctx():
-    return Context(
-        MemoryStores(),
-        FixedClock(NOW),
-        SequentialIds(),
-        TokenSecrets(),
-        FakePasswords(),
-        InstancePolicy(base_url=BASE),
-        formatter=HtmlFormatter(),
-    )
+def ctx(make_ctx):
+    return make_ctx(clock=FixedClock(NOW), policy=InstancePolicy(base_url=BASE), formatter=HtmlFormatter())
 
 
 @pytest.fixture
