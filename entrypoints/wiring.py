@@ -13,6 +13,7 @@ from plerome.adapters.argon2 import Argon2Passwords
 from plerome.adapters.captcha import PngCaptcha
 from plerome.adapters.filesystem import FilesystemFiles
 from plerome.adapters.filesystem.emoji import FilesystemEmojiStore
+from plerome.adapters.html import HtmlFormatter
 from plerome.adapters.http_client import HttpxClient
 from plerome.adapters.mail import EmlMailer, SmtpMailer
 from plerome.adapters.memory import MemoryStores
@@ -155,6 +156,7 @@ def build(
             login_failures=settings.login_failures,
         ),
         files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
+        formatter=HtmlFormatter(),
         emoji=emoji_packs_for(settings, clock),
         otp=otp or PyotpOtp(),
         mailer=mailer or mailer_for(settings),

@@ -9,6 +9,7 @@ from plerome.ports.repositories import PoolStats
 
 from .accounts import SqlAccounts
 from .apps import SqlApps
+from .attachments import SqlAttachments
 from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
@@ -22,6 +23,7 @@ from .security import (
     SqlMfaUses,
 )
 from .social import SqlSocialGraph
+from .statuses import SqlMarks, SqlStatuses
 from .tokens import SqlTokens
 
 
@@ -46,6 +48,10 @@ class SqlStores:
         self.app_settings = SqlAppSettings(executor)
         self.notifications = SqlNotifications(executor)
         self.social = SqlSocialGraph(executor)
+        self.statuses = SqlStatuses(executor)
+        self.favourites = SqlMarks(executor, "favourites")
+        self.bookmarks = SqlMarks(executor, "bookmarks")
+        self.attachments = SqlAttachments(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,6 +13,7 @@ from plerome.domain.usecases.emoji_packs import EmojiPacks
 from plerome.ports.captcha import CaptchaImages
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore, OpenedFile
+from plerome.ports.formatter import Formatter
 from plerome.ports.ids import Ids
 from plerome.ports.mailer import Mailer
 from plerome.ports.otp import Otp
@@ -56,6 +59,16 @@ class NoMailer:
         raise RuntimeError("this Context has no mailer; pass mailer= when building it")
 
 
+class EscapingFormatter:
+    """The formatter of a Context built without one: the text escaped with its line breaks kept,
+    nothing linked. Safe for any input; the application wires the real one."""
+
+    def render(
+        self, text: str, content_type: str, mentions: Mapping[str, str], tags: Sequence[str], base_url: str
+    ) -> str:
+        return "<br/>".join(html.escape(line, quote=False) for line in text.split("\n"))
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     stores: Stores
@@ -69,3 +82,4 @@ class Context:
     mailer: Mailer = field(default_factory=NoMailer)
     captcha: CaptchaImages | None = None  # None: registration asks for no captcha
     emoji: EmojiPacks | None = None  # custom emoji packs; None: the app has none (wiring always sets it)
+    formatter: Formatter = field(default_factory=EscapingFormatter)

@@ -24,6 +24,8 @@ from . import (
     self_service,
     sessions,
     social,
+    statuses,
+    timelines,
 )
 from .auth import Auth
 from .web import Web
@@ -60,6 +62,8 @@ def routes(svc: Services) -> list[BaseRoute]:
         captcha,
         confirmation,
         openapi,
+        statuses,
+        timelines,
     ):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order
