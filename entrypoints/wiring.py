@@ -10,6 +10,7 @@ from pathlib import Path
 from plerome.adapters.argon2 import Argon2Passwords
 from plerome.adapters.filesystem import FilesystemFiles
 from plerome.adapters.filesystem.emoji import FilesystemEmojiStore
+from plerome.adapters.html import HtmlFormatter
 from plerome.adapters.http_client import HttpxClient
 from plerome.adapters.memory import MemoryStores
 from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
@@ -125,6 +126,7 @@ def build(
             account_activation_required=settings.account_activation_required,
         ),
         files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
+        formatter=HtmlFormatter(),
         emoji=emoji_packs_for(settings, clock),
     )
     services = Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))

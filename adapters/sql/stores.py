@@ -9,11 +9,13 @@ from plerome.ports.repositories import PoolStats
 
 from .accounts import SqlAccounts
 from .apps import SqlApps
+from .attachments import SqlAttachments
 from .auth_codes import SqlAuthCodes
 from .database import Database, Executor
 from .jobs import SqlJobs
 from .notifications import SqlNotifications
 from .social import SqlSocialGraph
+from .statuses import SqlMarks, SqlStatuses
 from .tokens import SqlTokens
 
 
@@ -32,6 +34,10 @@ class SqlStores:
         self.jobs = SqlJobs(executor)
         self.notifications = SqlNotifications(executor)
         self.social = SqlSocialGraph(executor)
+        self.statuses = SqlStatuses(executor)
+        self.favourites = SqlMarks(executor, "favourites")
+        self.bookmarks = SqlMarks(executor, "bookmarks")
+        self.attachments = SqlAttachments(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.usecases.emoji_packs import EmojiPacks
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore, OpenedFile
+from plerome.ports.formatter import Formatter
 from plerome.ports.ids import Ids
 from plerome.ports.passwords import Passwords
 from plerome.ports.repositories import Stores
@@ -34,6 +37,16 @@ class NoFileStore:
         return False
 
 
+class EscapingFormatter:
+    """The formatter of a Context built without one: the text escaped with its line breaks kept,
+    nothing linked. Safe for any input; the application wires the real one."""
+
+    def render(
+        self, text: str, content_type: str, mentions: Mapping[str, str], tags: Sequence[str], base_url: str
+    ) -> str:
+        return "<br/>".join(html.escape(line, quote=False) for line in text.split("\n"))
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     stores: Stores
@@ -44,3 +57,4 @@ class Context:
     policy: InstancePolicy
     files: FileStore = field(default_factory=NoFileStore)
     emoji: EmojiPacks | None = None  # custom emoji packs; None: the app has none (wiring always sets it)
+    formatter: Formatter = field(default_factory=EscapingFormatter)

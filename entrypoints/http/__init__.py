@@ -18,6 +18,8 @@ from . import (
     registration,
     search,
     social,
+    statuses,
+    timelines,
 )
 from .auth import Auth
 from .web import Web
@@ -48,6 +50,8 @@ def routes(svc: Services) -> list[BaseRoute]:
         emoji,
         notifications,
         openapi,
+        statuses,
+        timelines,
     ):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order
