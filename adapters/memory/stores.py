@@ -99,7 +99,8 @@ class _Accounts(_Repo):
                 self._s.accounts[account.id] = account
 
     async def delete(self, account_id: str) -> bool:
-        """Its apps, tokens, codes and social edges go with it, as the SQL stores' foreign keys cascade."""
+        """Its apps, tokens, codes, social edges and uploads go with it, as the SQL stores' foreign keys
+        cascade."""
         async with self._stores._writing():
             if self._s.accounts.pop(account_id, None) is None:
                 return False
@@ -116,6 +117,7 @@ class _Accounts(_Repo):
             s.blocks = {k: b for k, b in s.blocks.items() if account_id not in k}
             s.mutes = {k: m for k, m in s.mutes.items() if account_id not in k}
             s.subscriptions = {k for k in s.subscriptions if account_id not in k}
+            s.attachments = {k: a for k, a in s.attachments.items() if a.account_id != account_id}
             return True
 
     async def count_local(self) -> int:
