@@ -12,6 +12,7 @@ from . import (
     health,
     instance,
     media,
+    media_uploads,
     notifications,
     oauth,
     openapi,
@@ -52,6 +53,7 @@ def routes(svc: Services) -> list[BaseRoute]:
         openapi,
         statuses,
         timelines,
+        media_uploads,
     ):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order

@@ -14,7 +14,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute
 
 from plerome.domain.errors import NotFound
-from plerome.domain.media import content_type_for, is_valid_key
+from plerome.domain.media import OPAQUE, content_type_for, is_valid_key
 
 from .routing import Doc, Endpoint, RouteTable
 from .web import Web
@@ -85,6 +85,8 @@ def routes(web: Web) -> list[BaseRoute]:
             raise NotFound()
         headers = {**MEDIA_HEADERS, "content-length": str(opened.size)}
         media_type = content_type_for(key)
+        if media_type == OPAQUE:  # a file of no type we know: never shown in the browser
+            headers["content-disposition"] = "attachment"
         if request.method == "HEAD":
             return Response(b"", headers=headers, media_type=media_type)
         return StreamingResponse(opened.chunks, headers=headers, media_type=media_type)
