@@ -11,6 +11,7 @@ from . import (
     emoji,
     health,
     instance,
+    mascot,
     media,
     media_uploads,
     notifications,
@@ -54,6 +55,7 @@ def routes(svc: Services) -> list[BaseRoute]:
         statuses,
         timelines,
         media_uploads,
+        mascot,
     ):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order
