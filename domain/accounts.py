@@ -66,6 +66,7 @@ class Account:
     avatar: str | None = None
     header: str | None = None
     background_image: str | None = None
+    mascot: str | None = None  # the key of the image Pleroma-FE shows beside the post form
     fields: tuple[ProfileField, ...] = ()
     hide_favorites: bool = True
     hide_followers: bool = False

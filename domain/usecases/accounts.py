@@ -100,6 +100,7 @@ class ProfileChange:
     avatar: Any = UNSET
     header: Any = UNSET
     background_image: Any = UNSET
+    mascot: Any = UNSET
     fields: Any = UNSET  # list[ProfileField]
     hide_favorites: Any = UNSET
     hide_followers: Any = UNSET
@@ -167,6 +168,7 @@ IMAGE_SLOTS = {
     "avatar": ("avatars", "Avatar"),
     "header": ("headers", "Header"),
     "background_image": ("backgrounds", "Background image"),
+    "mascot": ("mascots", "Mascot"),
 }
 
 

@@ -14,7 +14,9 @@ from . import (
     emoji,
     health,
     instance,
+    mascot,
     media,
+    media_uploads,
     mfa,
     notifications,
     oauth,
@@ -64,6 +66,8 @@ def routes(svc: Services) -> list[BaseRoute]:
         openapi,
         statuses,
         timelines,
+        media_uploads,
+        mascot,
     ):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order

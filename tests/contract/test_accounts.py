@@ -31,6 +31,7 @@ def every_field_set(make) -> Account:
         avatar="avatars/a.png",
         header="headers/h.png",
         background_image="bg/b.png",
+        mascot="mascots/m.png",
         fields=(ProfileField("site", "https://zoe.example"), ProfileField("pronouns", "she/her")),
         hide_favorites=False,
         hide_followers=True,
