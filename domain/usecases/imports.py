@@ -25,7 +25,7 @@ from .context import Context
 from .jobs import enqueue
 
 IMPORT_JOB = "user_import"
-BATCH = 200  # entries per transaction
+BATCH = 50  # entries per transaction: each holds the store's write lock for a few tens of ms
 
 log = logging.getLogger("plerome.imports")
 

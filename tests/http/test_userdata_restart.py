@@ -26,6 +26,7 @@ import pytest
 from plerome.adapters.sqlite import SqliteDatabase
 from plerome.domain.accounts import Account
 from plerome.domain.statuses import Status
+from plerome.domain.usecases.imports import BATCH
 from plerome.domain.usecases.oauth import cli_token
 from plerome.entrypoints import wiring
 from plerome.entrypoints.settings import Settings
@@ -33,7 +34,7 @@ from plerome.entrypoints.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-TARGETS = 1000  # five batches of 200
+TARGETS = 1000
 
 # The server under test. With `stall`, the job stops for good at a point the test names (and says so
 # on stdout), so the test can kill the process there; in every mode it says when a job has finished.
@@ -60,7 +61,7 @@ SERVER = textwrap.dedent(
         async def stalling(*args, **kw):
             done = await apply_batch(*args, **kw)
             batches.append(done)
-            if len(batches) == 2:  # two batches committed, three to go
+            if len(batches) == 2:  # two batches committed, the rest to go
                 await hang("stalled")
             return done
 
@@ -239,7 +240,7 @@ def test_an_import_killed_mid_way_finishes_after_a_restart_and_follows_each_acco
         first.stop()
 
     made = asyncio.run(query(path, "SELECT count(*) AS n FROM follows WHERE follower_id = ?", me_id))
-    assert made == [{"n": 400}]  # two batches of five landed before the kill
+    assert made == [{"n": 2 * BATCH}]  # two batches landed before the kill
 
     second = Server(tmp_path, db_url, "run")
     try:
