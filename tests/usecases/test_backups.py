@@ -10,9 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
 from plerome.adapters.memory.archives import MemoryArchives
-from plerome.adapters.system import TokenSecrets
 from plerome.domain.attachments import Attachment
 from plerome.domain.errors import InvalidInput, NotFound
 from plerome.domain.instance import InstancePolicy
@@ -20,7 +18,6 @@ from plerome.domain.social import Follow
 from plerome.domain.statuses import Status
 from plerome.domain.usecases import backups
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 from plerome.ports.statuses import Mark
 
 pytestmark = pytest.mark.anyio
@@ -28,16 +25,8 @@ BASE = "https://social.example"
 
 
 @pytest.fixture
-def ctx():
-    return Context(
-        stores=MemoryStores(),
-        clock=FixedClock(),
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(base_url=BASE),
-        archives=MemoryArchives(),
-    )
+def ctx(make_ctx):
+    return make_ctx(policy=InstancePolicy(base_url=BASE), archives=MemoryArchives())
 
 
 class World:

@@ -9,31 +9,15 @@ import json
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
 from plerome.adapters.memory.social import MemorySocialGraph
-from plerome.adapters.system import TokenSecrets
 from plerome.domain.errors import InvalidInput
 from plerome.domain.imports import ImportEntry
-from plerome.domain.instance import InstancePolicy
 from plerome.domain.pagination import Page
 from plerome.domain.usecases import imports, social
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 from plerome.ports.notifications import NotificationQuery
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def ctx():
-    return Context(
-        stores=MemoryStores(),
-        clock=FixedClock(),
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(base_url="https://social.example"),
-    )
 
 
 async def user(ctx, nickname, **changes):

@@ -6,32 +6,16 @@ import dataclasses
 
 import pytest
 
-from plerome.adapters.memory import FakePasswords, FixedClock, MemoryStores, SequentialIds
-from plerome.adapters.system import TokenSecrets
 from plerome.domain.errors import Forbidden, MissingField, NotFound
-from plerome.domain.instance import InstancePolicy
 from plerome.domain.pagination import Page
 from plerome.domain.statuses import Status
 from plerome.domain.usecases import social
 from plerome.domain.usecases.account_favourites import account_favourites
 from plerome.domain.usecases.accounts import create_account
-from plerome.domain.usecases.context import Context
 from plerome.domain.usecases.scrobbles import account_scrobbles, scrobble
 from plerome.ports.statuses import Mark
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def ctx():
-    return Context(
-        stores=MemoryStores(),
-        clock=FixedClock(),
-        ids=SequentialIds(),
-        secrets=TokenSecrets(),
-        passwords=FakePasswords(),
-        policy=InstancePolicy(base_url="https://social.example"),
-    )
 
 
 async def user(ctx, nickname, **changes):
