@@ -13,7 +13,9 @@ from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
 
 from .app_settings import AppSettings
+from .backups import Backups
 from .notifications import Notifications
+from .scrobbles import Scrobbles
 from .security import AttemptCounts, Captchas, EmailConfirmations, MfaTokens, MfaUses
 from .social import SocialGraph
 from .statuses import Attachments, Marks, Statuses
@@ -118,6 +120,10 @@ class Stores(Protocol):
     def email_confirmations(self) -> EmailConfirmations: ...
     @property
     def app_settings(self) -> AppSettings: ...
+    @property
+    def scrobbles(self) -> Scrobbles: ...
+    @property
+    def backups(self) -> Backups: ...
 
     def transaction(self) -> AbstractAsyncContextManager[Stores]: ...
     async def ping(self) -> None: ...

@@ -11,12 +11,14 @@ from typing import Any
 
 from plerome.domain.accounts import Account, nickname_key
 from plerome.domain.attachments import Attachment
+from plerome.domain.backups import Backup
 from plerome.domain.captcha import CaptchaChallenge
 from plerome.domain.errors import Conflict
 from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.mfa import MfaToken
 from plerome.domain.notifications import Notification
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
+from plerome.domain.scrobbles import Scrobble
 from plerome.domain.social import Block, Follow, Mute
 from plerome.domain.statuses import Status
 from plerome.domain.throttle import Attempts
@@ -34,6 +36,7 @@ from .security import (
 )
 from .social import MemorySocialGraph
 from .statuses import MemoryAttachments, MemoryMarks, MemoryStatuses
+from .userdata import MemoryBackups, MemoryScrobbles
 
 
 class _State:
@@ -61,6 +64,8 @@ class _State:
         self.captchas: dict[str, tuple[CaptchaChallenge, bool]] = {}  # (challenge, used)
         self.confirmations: dict[str, str] = {}  # account id -> token hash
         self.app_settings: dict[tuple[str, str], dict[str, Any]] = {}
+        self.scrobbles: dict[str, Scrobble] = {}
+        self.backups: dict[str, Backup] = {}
 
     def snapshot(self) -> dict[str, Any]:
         return {k: (v.copy() if isinstance(v, dict | set) else v) for k, v in vars(self).items()}
@@ -136,6 +141,8 @@ class _Accounts(_Repo):
             s.used_backup_codes = {u for u in s.used_backup_codes if u[0] != account_id}
             s.confirmations.pop(account_id, None)
             s.app_settings = {k: v for k, v in s.app_settings.items() if k[0] != account_id}
+            s.scrobbles = {k: x for k, x in s.scrobbles.items() if x.account_id != account_id}
+            s.backups = {k: b for k, b in s.backups.items() if b.account_id != account_id}
             return True
 
     async def count_local(self) -> int:
@@ -329,6 +336,8 @@ class MemoryStores:
         self.captchas = MemoryCaptchas(self)
         self.email_confirmations = MemoryEmailConfirmations(self)
         self.app_settings = MemoryAppSettings(self)
+        self.scrobbles = MemoryScrobbles(self)
+        self.backups = MemoryBackups(self)
 
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[None]:

@@ -25,6 +25,7 @@ from .security import (
 from .social import SqlSocialGraph
 from .statuses import SqlMarks, SqlStatuses
 from .tokens import SqlTokens
+from .userdata import SqlBackups, SqlScrobbles
 
 
 class SqlStores:
@@ -52,6 +53,8 @@ class SqlStores:
         self.favourites = SqlMarks(executor, "favourites")
         self.bookmarks = SqlMarks(executor, "bookmarks")
         self.attachments = SqlAttachments(executor)
+        self.scrobbles = SqlScrobbles(executor)
+        self.backups = SqlBackups(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:
