@@ -61,7 +61,7 @@ def open_store(settings: Settings) -> tuple[object, Lifecycle]:
         from plerome.adapters.sql import SqlStores
         from plerome.adapters.sqlite import SqliteDatabase
 
-        db = SqliteDatabase.from_url(url, auto_migrate=settings.auto_migrate)
+        db = SqliteDatabase.from_url(url, readers=settings.sqlite_readers, auto_migrate=settings.auto_migrate)
         return SqlStores(db), db
     if url.startswith(("postgresql:", "postgres:")):
         from plerome.adapters.postgres import PostgresDatabase

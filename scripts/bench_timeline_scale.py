@@ -174,7 +174,7 @@ def all_rows(count: int) -> list[tuple[str, list[tuple[Any, ...]]]]:
 
 
 async def seed_sqlite(path: str, count: int) -> None:
-    db = SqliteDatabase(path, read_on_loop=False)
+    db = SqliteDatabase(path, readers=0)
     await db.migrate()
     await db.close()
     conn = sqlite3.connect(path)
@@ -233,7 +233,7 @@ async def run_sqlite(count: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="plerome-scale-") as tmp:
         path = str(Path(tmp) / "scale.sqlite3")
         await seed_sqlite(path, count)
-        db = SqliteDatabase(path, auto_migrate=False)
+        db = SqliteDatabase(path, readers=1, auto_migrate=False)
         try:
             return await time_pages(SqlStores(db), f"sqlite {count}")
         finally:

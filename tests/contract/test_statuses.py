@@ -561,7 +561,7 @@ async def test_every_timeline_holds_exactly_what_the_visibility_rule_allows(worl
 
 async def test_sqlite_timelines_are_read_through_indexes(tmp_path):
     """Every timeline query's plan on SQLite walks an index for statuses: none scans the table."""
-    db = SqliteDatabase(str(tmp_path / "plans.sqlite3"), read_on_loop=False)
+    db = SqliteDatabase(str(tmp_path / "plans.sqlite3"), readers=0)
     recorded: list[tuple[str, tuple[Any, ...]]] = []
 
     class Recording:
