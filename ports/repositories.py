@@ -12,7 +12,9 @@ from plerome.domain.accounts import Account
 from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
 
+from .conversations import Conversations
 from .notifications import Notifications
+from .reactions import Reactions
 from .social import SocialGraph
 from .statuses import Attachments, Marks, Statuses
 
@@ -104,6 +106,10 @@ class Stores(Protocol):
     def social(self) -> SocialGraph: ...
     @property
     def notifications(self) -> Notifications: ...
+    @property
+    def reactions(self) -> Reactions: ...
+    @property
+    def conversations(self) -> Conversations: ...
 
     def transaction(self) -> AbstractAsyncContextManager[Stores]: ...
     async def ping(self) -> None: ...

@@ -11,6 +11,7 @@ from typing import Any
 
 from plerome.domain.accounts import Account, nickname_key
 from plerome.domain.attachments import Attachment
+from plerome.domain.conversations import Participation
 from plerome.domain.errors import Conflict
 from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.notifications import Notification
@@ -20,7 +21,9 @@ from plerome.domain.statuses import Status
 from plerome.ports.repositories import PoolStats, TokenListing
 from plerome.ports.statuses import Mark
 
+from .conversations import MemoryConversations
 from .notifications import MemoryNotifications
+from .reactions import EmojiReactions, MemoryReactions
 from .social import MemorySocialGraph
 from .statuses import MemoryAttachments, MemoryMarks, MemoryStatuses
 
@@ -43,6 +46,8 @@ class _State:
         self.mutes: dict[tuple[str, str], Mute] = {}
         self.subscriptions: set[tuple[str, str]] = set()
         self.notifications: dict[str, Notification] = {}
+        self.reactions: dict[str, dict[str, EmojiReactions]] = {}  # status id -> emoji -> its reactions
+        self.participations: dict[str, Participation] = {}
 
     def snapshot(self) -> dict[str, Any]:
         return {k: (v.copy() if isinstance(v, dict | set) else v) for k, v in vars(self).items()}
@@ -282,6 +287,8 @@ class MemoryStores:
         self.attachments = MemoryAttachments(self)
         self.social = MemorySocialGraph(self)
         self.notifications = MemoryNotifications(self)
+        self.reactions = MemoryReactions(self)
+        self.conversations = MemoryConversations(self)
 
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[None]:

@@ -10,9 +10,11 @@ from plerome.ports.repositories import PoolStats
 from .accounts import SqlAccounts
 from .apps import SqlApps
 from .auth_codes import SqlAuthCodes
+from .conversations import SqlConversations
 from .database import Database, Executor
 from .jobs import SqlJobs
 from .notifications import SqlNotifications
+from .reactions import SqlReactions
 from .social import SqlSocialGraph
 from .tokens import SqlTokens
 
@@ -32,6 +34,8 @@ class SqlStores:
         self.jobs = SqlJobs(executor)
         self.notifications = SqlNotifications(executor)
         self.social = SqlSocialGraph(executor)
+        self.reactions = SqlReactions(executor)
+        self.conversations = SqlConversations(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:
