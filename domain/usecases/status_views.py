@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from plerome.domain.accounts import Account
 from plerome.domain.attachments import Attachment
+from plerome.domain.reactions import ReactionFilter, shown_name
 from plerome.domain.statuses import Status
 
 from .context import Context
+from .reaction_emoji import custom_for, emoji_url
 from .visibility import visible_statuses
 
 
@@ -77,6 +79,19 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
         favourited = await s.favourites.marked(viewer_id, ids)
         bookmarked = await s.bookmarks.marked(viewer_id, ids)
         reblogged = await s.statuses.reblogged(viewer_id, ids)
+    counts = await s.reactions.counts(ids, ReactionFilter(viewer_id, ctx.clock.now())) if ids else {}
+    custom = await custom_for(ctx, (c.emoji for found in counts.values() for c in found))
+    reactions = {
+        status_id: tuple(
+            ReactionSummary(shown_name(c.emoji), c.count, c.me, emoji_url(ctx, c.emoji, custom))
+            for c in found
+        )
+        for status_id, found in counts.items()
+    }
+    direct = [st.context_id for st in every if st.visibility == "direct" and not st.is_reblog]
+    conversations = (
+        await s.conversations.for_contexts(viewer_id, direct) if viewer_id is not None and direct else {}
+    )
 
     def view(st: Status, reblog: StatusView | None = None) -> StatusView | None:
         author = accounts.get(st.account_id)
@@ -95,6 +110,8 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
             reblogged=st.id in reblogged,
             bookmarked=st.id in bookmarked,
             parent_visible=st.in_reply_to_id is None or st.in_reply_to_id in seen_parents,
+            reactions=reactions.get(st.id, ()),
+            direct_conversation_id=conversations.get(st.context_id) if st.visibility == "direct" else None,
         )
 
     views = []
