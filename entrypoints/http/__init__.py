@@ -8,6 +8,7 @@ from ..services import Services
 from . import (
     accounts,
     apps,
+    conversations,
     emoji,
     health,
     instance,
@@ -15,6 +16,7 @@ from . import (
     notifications,
     oauth,
     openapi,
+    reactions,
     registration,
     search,
     social,
@@ -47,6 +49,8 @@ def routes(svc: Services) -> list[BaseRoute]:
         media,
         emoji,
         notifications,
+        reactions,
+        conversations,
         openapi,
     ):
         table += module.routes(web)
