@@ -41,9 +41,10 @@ class MfaSettings:
     """Multi-factor state kept on the account; the rules live in domain/mfa.py."""
 
     enabled: bool = False
-    totp_secret: str | None = None
+    totp_secret: str | None = None  # the confirmed app's secret: logins are checked against it
     totp_confirmed: bool = False
     backup_codes: tuple[str, ...] = ()  # hashes only
+    pending_totp_secret: str | None = None  # set up but not confirmed yet: logins ignore it
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class Account:
     avatar: str | None = None
     header: str | None = None
     background_image: str | None = None
+    mascot: str | None = None  # the key of the image Pleroma-FE shows beside the post form
     fields: tuple[ProfileField, ...] = ()
     hide_favorites: bool = True
     hide_followers: bool = False
@@ -82,6 +84,7 @@ class Account:
     settings_store: dict[str, Any] = field(default_factory=dict)
     notification_settings: NotificationSettings = NotificationSettings()
     mfa: MfaSettings = MfaSettings()
+    also_known_as: tuple[str, ...] = ()  # ActivityPub ids of the accounts this one says it also is
 
     @property
     def can_log_in(self) -> bool:

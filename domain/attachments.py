@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from .errors import InvalidInput
+from .errors import InvalidInput, Unprocessable
 
 AttachmentKind = Literal["image", "gifv", "video", "audio", "unknown"]
 DESCRIPTION_MAX = 1500
@@ -38,3 +38,10 @@ def parse_focus(text: str) -> tuple[float, float]:
     if not (-1.0 <= x <= 1.0 and -1.0 <= y <= 1.0):
         raise InvalidInput("focus values must be between -1.0 and 1.0")
     return (x, y)
+
+
+def check_description(text: str) -> str:
+    """An attachment's description (alt text), at most DESCRIPTION_MAX characters."""
+    if len(text) > DESCRIPTION_MAX:
+        raise Unprocessable(f"Description is too long (maximum is {DESCRIPTION_MAX} characters)")
+    return text

@@ -39,6 +39,7 @@ SHARE_FILES = "share-files"
 COMPUTED = ("can-download", "download-sha256")
 
 _SHORTCODE = re.compile(r"[\w+\-.]{1,100}")
+_IN_TEXT = re.compile(r":([\w+\-.]{1,100}):")
 _MAX_SEGMENT_BYTES = 255
 _MAX_PATH_CHARS = 1024
 _MAX_DEPTH = 8
@@ -519,3 +520,8 @@ def empty_values(*values: str | None) -> bool:
 def require_values(message: str, *values: str | None) -> None:
     if empty_values(*values):
         raise Unprocessable(message)
+
+
+def shortcodes_in(text: str) -> list[str]:
+    """The `:shortcode:`s written in a text, in order, once each (whether or not such emoji exist)."""
+    return list(dict.fromkeys(m.group(1) for m in _IN_TEXT.finditer(text)))

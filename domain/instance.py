@@ -11,6 +11,7 @@ class InstancePolicy:
     base_url: str = "http://127.0.0.1:4000"
     registrations_open: bool = False
     account_activation_required: bool = False
+    login_failures: int = 10  # failed logins or second-factor codes per account in 15 minutes
 
     @property
     def host(self) -> str:

@@ -1,5 +1,5 @@
-"""Stored files: which images plerome accepts (told by their content, never their name), the keys
-files are stored under, and the content type a stored file is served with."""
+"""Stored files: what an upload holds (told by its content, never its name), the keys files are
+stored under, and the content type a stored file is served with."""
 
 from __future__ import annotations
 
@@ -8,25 +8,39 @@ import binascii
 import re
 from dataclasses import dataclass
 
+from .attachments import AttachmentKind
 from .errors import InvalidInput, TooLarge, Unprocessable
 
 
 @dataclass(frozen=True, slots=True)
-class ImageType:
+class FileType:
     mime: str
-    extension: str
+    extension: str  # of the key it is stored under: decides what it is served as
+    kind: AttachmentKind = "image"
 
 
-PNG = ImageType("image/png", "png")
-GIF = ImageType("image/gif", "gif")
-JPEG = ImageType("image/jpeg", "jpg")
-WEBP = ImageType("image/webp", "webp")
+PNG = FileType("image/png", "png")
+GIF = FileType("image/gif", "gif")  # animated or not, an image (as Pleroma has it; Mastodon says gifv)
+JPEG = FileType("image/jpeg", "jpg")
+WEBP = FileType("image/webp", "webp")
 IMAGE_TYPES = (PNG, GIF, JPEG, WEBP)
+
+MP4 = FileType("video/mp4", "mp4", "video")
+MOV = FileType("video/quicktime", "mov", "video")
+WEBM = FileType("video/webm", "webm", "video")
+OGV = FileType("video/ogg", "ogv", "video")
+MP3 = FileType("audio/mpeg", "mp3", "audio")
+OGG = FileType("audio/ogg", "ogg", "audio")
+WAV = FileType("audio/wav", "wav", "audio")
+FLAC = FileType("audio/flac", "flac", "audio")
+M4A = FileType("audio/mp4", "m4a", "audio")
+# Anything else is kept as opaque bytes and only ever served as a download.
+UNKNOWN = FileType("application/octet-stream", "bin", "unknown")
 
 _WEBP_CHUNKS = (b"VP8 ", b"VP8L", b"VP8X")
 
 
-def detect_image(data: bytes) -> ImageType | None:
+def detect_image(data: bytes) -> FileType | None:
     """The image type `data` holds, judged by its leading bytes, or None when it is none we accept."""
     if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
         return PNG
@@ -39,7 +53,7 @@ def detect_image(data: bytes) -> ImageType | None:
     return None
 
 
-def require_image(data: bytes, limit: int, label: str) -> ImageType:
+def require_image(data: bytes, limit: int, label: str) -> FileType:
     """The type of an uploaded image, or the reason it is refused (`label` names it, e.g. "Avatar")."""
     if len(data) > limit:
         raise TooLarge("File is too large")
@@ -79,10 +93,15 @@ def check_key(key: str) -> str:
     return key
 
 
-def image_key(kind: str, unique: str, image: ImageType) -> str:
-    """Where a new image is stored: `avatars/<unique>.png`. `unique` is fresh for every upload, so a
-    stored file never changes and can be cached for ever."""
-    return check_key(f"{kind}/{unique}.{image.extension}")
+def file_key(folder: str, unique: str, kind: FileType) -> str:
+    """Where a new file is stored: `avatars/<unique>.png`. `unique` is fresh for every upload, so a
+    stored file never changes and can be cached for ever. The extension comes from the type found in
+    the content, and decides what the file is served as."""
+    return check_key(f"{folder}/{unique}.{kind.extension}")
+
+
+def image_key(kind: str, unique: str, image: FileType) -> str:
+    return file_key(kind, unique, image)
 
 
 # What a stored file is served as, by the extension plerome gave its key. Types a browser could run
@@ -104,6 +123,7 @@ CONTENT_TYPES = {
     "flac": "audio/flac",
     "wav": "audio/wav",
     "m4a": "audio/mp4",
+    "mov": "video/quicktime",
     "txt": "text/plain; charset=utf-8",
     "json": "application/json",
     "zip": "application/zip",

@@ -111,3 +111,15 @@ def can_reblog(status: Status, by_author: bool) -> bool:
     if status.visibility in ("public", "unlisted"):
         return True
     return status.visibility == "private" and by_author
+
+
+def reblog_visibility(original: Status, asked: str | None) -> Visibility:
+    """A reblog is public (or unlisted, if asked) or reaches the reblogger's followers only: asking for
+    private or direct gives private; asking nothing follows the original (a private one stays private)."""
+    if asked is not None and asked not in VISIBILITIES:
+        raise InvalidInput(f"visibility must be one of: {', '.join(VISIBILITIES)}.")
+    if asked in ("public", "unlisted"):
+        return "public" if asked == "public" else "unlisted"
+    if asked is None and original.visibility in ("public", "unlisted"):
+        return original.visibility
+    return "private"

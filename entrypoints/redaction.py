@@ -7,10 +7,12 @@ import re
 
 SECRET_PARAMS = ("access_token", "refresh_token", "token", "password", "client_secret", "code", "mfa_token")
 _SECRET = re.compile(r"([?&](?:" + "|".join(SECRET_PARAMS) + r")=)[^&#\s]*", re.I)
+# Pleroma's email confirmation link carries its token in the path.
+_PATH_SECRET = re.compile(r"(/api/account/confirm_email/[^/?#\s]+/)[^/?#\s]+")
 
 
 def redact(text: str) -> str:
-    return _SECRET.sub(r"\1[redacted]", text)
+    return _PATH_SECRET.sub(r"\1[redacted]", _SECRET.sub(r"\1[redacted]", text))
 
 
 class RedactSecrets(logging.Filter):

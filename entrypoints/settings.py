@@ -32,7 +32,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     job_workers: int = 2
     job_lease_seconds: float = 60.0
     job_poll_seconds: float = 2.0
-    sqlite_readers: int = 2
     postgres_pool_size: int = 10
     auto_migrate: bool = True
     # Emoji packs: a pack archive's largest download and unpacked size, and most entries; how often the

@@ -5,21 +5,30 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+from email.utils import formataddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from plerome.adapters.argon2 import Argon2Passwords
+from plerome.adapters.captcha import PngCaptcha
 from plerome.adapters.filesystem import FilesystemFiles
 from plerome.adapters.filesystem.emoji import FilesystemEmojiStore
+from plerome.adapters.html import HtmlFormatter
 from plerome.adapters.http_client import HttpxClient
+from plerome.adapters.mail import EmlMailer, SmtpMailer
 from plerome.adapters.memory import MemoryStores
+from plerome.adapters.otp import PyotpOtp
 from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
 from plerome.domain.emoji_packs import DOWNLOAD_JOB, ArchiveLimits
 from plerome.domain.instance import InstancePolicy
-from plerome.domain.usecases import emoji_packs
+from plerome.domain.usecases import emoji_packs, self_service
 from plerome.domain.usecases.context import Context
+from plerome.ports.captcha import CaptchaImages
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore
 from plerome.ports.ids import Ids
+from plerome.ports.mailer import Mailer
+from plerome.ports.otp import Otp
 from plerome.ports.passwords import Passwords
 
 from .services import Lifecycle, Services
@@ -50,7 +59,7 @@ def open_store(settings: Settings) -> tuple[object, Lifecycle]:
         from plerome.adapters.sql import SqlStores
         from plerome.adapters.sqlite import SqliteDatabase
 
-        db = SqliteDatabase.from_url(url, readers=settings.sqlite_readers, auto_migrate=settings.auto_migrate)
+        db = SqliteDatabase.from_url(url, auto_migrate=settings.auto_migrate)
         return SqlStores(db), db
     if url.startswith(("postgresql:", "postgres:")):
         from plerome.adapters.postgres import PostgresDatabase
@@ -99,6 +108,23 @@ def emoji_packs_for(settings: Settings, clock: Clock) -> emoji_packs.EmojiPacks:
     )
 
 
+def mailer_for(settings: Settings) -> Mailer:
+    """SMTP when PLEROME_SMTP_URL is set, else `.eml` files under DATA_DIR/mail."""
+    host = urlsplit(settings.base_url).hostname or "localhost"
+    sender = formataddr((settings.instance_name, f"no-reply@{host}"))
+    if settings.smtp_url:
+        return SmtpMailer(settings.smtp_url, sender)
+    return EmlMailer(Path(settings.data_dir) / "mail", sender)
+
+
+def captcha_for(settings: Settings) -> CaptchaImages | None:
+    if settings.captcha == "none":
+        return None
+    if settings.captcha == "native":
+        return PngCaptcha()
+    raise ValueError(f"PLEROME_CAPTCHA must be none or native, not {settings.captcha!r}")
+
+
 def build(
     settings: Settings,
     *,
@@ -106,9 +132,13 @@ def build(
     ids: Ids | None = None,
     passwords: Passwords | None = None,
     files: FileStore | None = None,
+    mailer: Mailer | None = None,
+    otp: Otp | None = None,
+    captcha: CaptchaImages | None = None,
 ) -> Services:
     stores, lifecycle = open_store(settings)
     clock = clock or SystemClock()
+    provider = captcha_for(settings)  # PLEROME_CAPTCHA decides; `captcha` replaces the drawing (tests)
     ctx = Context(
         stores=stores,  # type: ignore[arg-type]
         clock=clock,
@@ -123,10 +153,16 @@ def build(
             base_url=settings.base_url,
             registrations_open=settings.registrations_open,
             account_activation_required=settings.account_activation_required,
+            login_failures=settings.login_failures,
         ),
         files=files or FilesystemFiles(Path(settings.data_dir) / "media"),
+        formatter=HtmlFormatter(),
         emoji=emoji_packs_for(settings, clock),
+        otp=otp or PyotpOtp(),
+        mailer=mailer or mailer_for(settings),
+        captcha=(captcha or provider) if provider is not None else None,
     )
     services = Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
     services.job_handlers[DOWNLOAD_JOB] = functools.partial(emoji_packs.run_download, ctx)
+    services.job_handlers.update(self_service.job_handlers(ctx))
     return services

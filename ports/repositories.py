@@ -12,9 +12,11 @@ from plerome.domain.accounts import Account
 from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
 
+from .app_settings import AppSettings
 from .conversations import Conversations
 from .notifications import Notifications
 from .reactions import Reactions
+from .security import AttemptCounts, Captchas, EmailConfirmations, MfaTokens, MfaUses
 from .social import SocialGraph
 from .statuses import Attachments, Marks, Statuses
 
@@ -106,6 +108,18 @@ class Stores(Protocol):
     def social(self) -> SocialGraph: ...
     @property
     def notifications(self) -> Notifications: ...
+    @property
+    def attempts(self) -> AttemptCounts: ...
+    @property
+    def mfa_tokens(self) -> MfaTokens: ...
+    @property
+    def mfa_uses(self) -> MfaUses: ...
+    @property
+    def captchas(self) -> Captchas: ...
+    @property
+    def email_confirmations(self) -> EmailConfirmations: ...
+    @property
+    def app_settings(self) -> AppSettings: ...
     @property
     def reactions(self) -> Reactions: ...
     @property

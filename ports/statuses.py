@@ -27,6 +27,7 @@ class TimelineQuery:
     exclude_reblogs: bool = False
     exclude_replies: bool = False
     only_media: bool = False
+    now: datetime | None = None  # mutes that expired by then hide nothing (None: every mute hides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +41,18 @@ class Mark:
 
 
 class Statuses(Protocol):
+    """Reads give `mentioned_ids` and `tags` sorted, and `media_ids` as the sorted ids of the attachments
+    attached to the status (Attachments.attach), whatever `add` was given; `add` keeps only whether the
+    status was posted with media (for `only_media` lists)."""
+
     async def add(self, status: Status) -> None: ...
-    async def get(self, status_id: str) -> Status | None: ...
+    async def get(self, status_id: str) -> Status | None: ...  # media_ids: the attachments attached to it
     async def get_many(self, status_ids: Sequence[str]) -> dict[str, Status]: ...
     async def delete(self, status_id: str) -> bool: ...  # also its reblogs, marks and mentions
     async def in_thread(self, context_id: str, limit: int) -> list[Status]: ...  # oldest first
     async def reblog_of(self, account_id: str, status_id: str) -> Status | None: ...  # the wrapper
     async def reblogged(self, account_id: str, status_ids: Sequence[str]) -> set[str]: ...
+    async def reblogs(self, status_id: str, page: Page) -> list[Status]: ...  # its wrappers, newest first
     async def count_by(self, account_id: str) -> int: ...  # statuses_count (reblogs included)
     async def adjust_counts(
         self, status_id: str, *, replies: int = 0, favourites: int = 0, reblogs: int = 0

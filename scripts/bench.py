@@ -27,8 +27,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from plerome.domain.statuses import Draft
 from plerome.domain.usecases.accounts import create_account
 from plerome.domain.usecases.oauth import cli_token
+from plerome.domain.usecases.social import follow
+from plerome.domain.usecases.statuses import post_status
 from plerome.entrypoints import wiring
 from plerome.entrypoints.settings import Settings
 
@@ -69,22 +72,32 @@ def rss_mib(pid: int) -> int:
 
 
 async def seed(env: dict[str, str]) -> dict[str, str]:
-    """A fresh schema with one user; returns what the scenarios need (token, account id)."""
+    """A fresh schema with the bench user following a friend, and 200 statuses of theirs (so a home
+    page holds 20); returns what the scenarios need (token, account id, a status id)."""
     svc = wiring.build(Settings.from_env(env))
     await svc.store.open()
     try:
         await svc.store.migrate()
         account = await create_account(svc.ctx, "bench", "bench@example.test", secrets.token_urlsafe(12))
+        friend = await create_account(svc.ctx, "friend", "friend@example.test", secrets.token_urlsafe(12))
+        await follow(svc.ctx, account, friend.id)
+        status_id = ""
+        for n in range(200):
+            author = friend if n % 2 else account
+            text = f"status {n} for @bench #bench https://example.test/{n}"
+            status_id = (await post_status(svc.ctx, author, Draft(text=text, visibility="public"))).id
         token = await cli_token(svc.ctx, account, "read write follow push")
-        return {"token": token.access_token, "account_id": account.id}
+        return {"token": token.access_token, "account_id": account.id, "status_id": status_id}
     finally:
         await svc.store.close()
 
 
-def wrk(url: str, headers: dict[str, str], duration: int, latency: bool) -> str:
+def wrk(url: str, headers: dict[str, str], duration: int, latency: bool, script: str | None = None) -> str:
     cmd = ["wrk", f"-t{THREADS}", f"-c{CONNS}", f"-d{duration}s"]
     if latency:
         cmd.append("--latency")
+    if script:
+        cmd += ["-s", script]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
     cmd.append(url)
@@ -137,15 +150,29 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("plerome did not answer within 30 s")
 
 
-def check_ok(url: str, headers: dict[str, str]) -> None:
+# wrk scripts for the scenarios that write: a status post, and a favourite toggled on and off.
+POST_STATUS = """wrk.method = "POST"
+wrk.body = '{"status": "a benchmark status for @bench #bench"}'
+wrk.headers["Content-Type"] = "application/json"
+"""
+FAVOURITE_TOGGLE = """local n = 0
+request = function()
+  n = n + 1
+  local verb = (n %% 2 == 1) and "favourite" or "unfavourite"
+  return wrk.format("POST", "/api/v1/statuses/%s/" .. verb)
+end
+"""
+
+
+def check_ok(url: str, headers: dict[str, str], method: str = "GET", body: bytes | None = None) -> None:
     """A scenario that does not answer 200 would measure error pages: refuse to go on."""
-    request = urllib.request.Request(url, headers=headers)
+    request = urllib.request.Request(url, headers=headers, method=method, data=body)
     with urllib.request.urlopen(request, timeout=5) as answer:
         if answer.status != 200:
             raise SystemExit(f"{url} answered {answer.status}")
 
 
-def run_store(label: str, database_url: str | None, ceiling_one: str) -> list[Row]:
+def run_store(label: str, database_url: str | None, ceiling_one: str, ceiling_page: str) -> list[Row]:
     data_dir = tempfile.mkdtemp(prefix="plerome-bench-")
     database_url = database_url or f"sqlite:///{data_dir}/plerome.sqlite3"  # absolute: sqlite:////tmp/…
     env = {**os.environ, "PLEROME_DATABASE_URL": database_url, "PLEROME_DATA_DIR": data_dir}
@@ -159,15 +186,31 @@ def run_store(label: str, database_url: str | None, ceiling_one: str) -> list[Ro
             idle = rss_mib(proc.pid)
             base = f"http://127.0.0.1:{port}"
             auth = {"Authorization": f"Bearer {seeded['token']}"}
-            scenarios = [
-                ("verify_credentials", "/api/v1/accounts/verify_credentials", auth, ceiling_one),
-                ("account GET", f"/api/v1/accounts/{seeded['account_id']}", {}, ceiling_one),
-                ("healthcheck", "/api/v1/pleroma/healthcheck", {}, ceiling_one),
+            status = seeded["status_id"]
+            scripts = Path(data_dir)
+            (scripts / "post.lua").write_text(POST_STATUS)
+            (scripts / "favourite.lua").write_text(FAVOURITE_TOGGLE % status)
+            json_body = {**auth, "Content-Type": "application/json"}
+            # name, path, headers, wrk script, ceiling; reads first, then the writes that grow the tables
+            scenarios: list[tuple[str, str, dict[str, str], str | None, str]] = [
+                ("verify_credentials", "/api/v1/accounts/verify_credentials", auth, None, ceiling_one),
+                ("account GET", f"/api/v1/accounts/{seeded['account_id']}", {}, None, ceiling_one),
+                ("healthcheck", "/api/v1/pleroma/healthcheck", {}, None, ceiling_one),
+                ("status GET", f"/api/v1/statuses/{status}", auth, None, ceiling_one),
+                ("home timeline (20)", "/api/v1/timelines/home?limit=20", auth, None, ceiling_page),
+                ("favourite toggle", "/", auth, str(scripts / "favourite.lua"), ceiling_one),
+                ("post a status", "/api/v1/statuses", json_body, str(scripts / "post.lua"), ceiling_one),
             ]
-            for name, path, headers, ceiling in scenarios:
-                check_ok(base + path, headers)
-                wrk(base + path, headers, WARMUP, latency=False)
-                rps, p50, p99, errs = parse_wrk(wrk(base + path, headers, DURATION, latency=True))
+            check_ok(f"{base}/api/v1/statuses/{status}/favourite", auth, "POST", b"")
+            check_ok(f"{base}/api/v1/statuses/{status}/unfavourite", auth, "POST", b"")
+            check_ok(f"{base}/api/v1/statuses", json_body, "POST", b'{"status": "checking"}')
+            for name, path, headers, script, ceiling in scenarios:
+                if script is None:
+                    check_ok(base + path, headers)
+                wrk(base + path, headers, WARMUP, latency=False, script=script)
+                rps, p50, p99, errs = parse_wrk(
+                    wrk(base + path, headers, DURATION, latency=True, script=script)
+                )
                 rows.append(Row(f"{label} {name}", rps, p50, p99, idle, rss_mib(proc.pid), errs, ceiling))
         finally:
             proc.send_signal(signal.SIGTERM)
@@ -229,17 +272,17 @@ def main() -> None:
     rows: list[Row] = []
     wanted = ["static"]
     if only in ("", "sqlite"):
-        rows += run_store("sqlite", None, "sqlite_one")
-        wanted.append("sqlite_one")
+        rows += run_store("sqlite", None, "sqlite_one", "sqlite_page")
+        wanted += ["sqlite_one", "sqlite_page"]
     pg = os.environ.get("PLEROME_BENCH_POSTGRES_URL") or os.environ.get("PLEROME_TEST_POSTGRES_URL")
     if pg and only in ("", "postgres"):
         url, schema = pg_schema_url(pg)
         with_pg_schema(pg, schema, create=True)
         try:
-            rows += run_store("postgres", url, "pg_one")
+            rows += run_store("postgres", url, "pg_one", "pg_page")
         finally:
             with_pg_schema(pg, schema, create=False)
-        wanted.append("pg_one")
+        wanted += ["pg_one", "pg_page"]
     bare = ceilings(wanted)
     print(f"\nplerome, 1 uvicorn worker; wrk -t{THREADS} -c{CONNS} -d{DURATION}s after {WARMUP}s warm-up")
     print("| scenario | req/s | p50 | p99 | RSS idle MiB | RSS after MiB | errors | ceiling row | ratio |")

@@ -227,7 +227,7 @@ async def stores(store_kind, tmp_path, request) -> AsyncIterator[Any]:
         return
     db: SqliteDatabase | PostgresDatabase
     if store_kind == "sqlite":
-        db = SqliteDatabase(str(tmp_path / "contract.sqlite3"), readers=2)
+        db = SqliteDatabase(str(tmp_path / "contract.sqlite3"))
     else:
         db = PostgresDatabase(
             request.getfixturevalue("postgres_session_url"), pool_size=4, auto_migrate=False

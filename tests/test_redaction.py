@@ -16,6 +16,13 @@ def test_secret_query_parameters_are_redacted_and_others_kept():
     assert redact("/api/v1/timelines/public?local=true") == "/api/v1/timelines/public?local=true"
 
 
+def test_the_token_of_a_confirmation_link_is_redacted():
+    assert (
+        redact("/api/account/confirm_email/9abc/Zm9v-YmFy_baz?x=1")
+        == "/api/account/confirm_email/9abc/[redacted]?x=1"
+    )
+
+
 def test_an_access_log_record_is_rewritten_before_it_is_written(caplog):
     redact_access_log("plerome.test.access")
     redact_access_log("plerome.test.access")  # installing twice adds one filter

@@ -8,8 +8,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from plerome.domain.attachments import Attachment
+from plerome.domain.errors import Conflict
 from plerome.domain.pagination import Page
+from plerome.domain.social import Relationship
 from plerome.domain.statuses import Status
+from plerome.domain.visibility import can_see, hidden_from_lists
 from plerome.ports.statuses import Mark, TimelineQuery
 
 from .paging import paginate
@@ -27,64 +30,86 @@ class _Part:
         return self._stores._state
 
 
-def _follows(s: _State, follower: str, followee: str) -> bool:
-    f = s.follows.get((follower, followee))
-    return f is not None and f.state == "accepted"
-
-
-def _visible(s: _State, st: Status, viewer: str | None) -> bool:
-    if viewer == st.account_id:
-        return True
-    if viewer is not None and (st.account_id, viewer) in s.blocks:
-        return False
-    if st.visibility in ("public", "unlisted"):
-        return True
+def _towards(s: _State, viewer: str | None, author: str, now: datetime | None) -> Relationship | None:
+    """The viewer's relationship to the author, as far as visibility needs it (None: anonymous). With
+    no `now`, every mute counts as active."""
     if viewer is None:
-        return False
-    return viewer in st.mentioned_ids or (st.visibility == "private" and _follows(s, viewer, st.account_id))
-
-
-def _hidden(s: _State, st: Status, viewer: str | None, now: datetime | None) -> bool:
-    if viewer is None or viewer == st.account_id:
-        return False
-    author = st.account_id
+        return None
+    follow = s.follows.get((viewer, author))
     mute = s.mutes.get((viewer, author))
-    return (
-        (viewer, author) in s.blocks
-        or (author, viewer) in s.blocks
-        or (mute is not None and (now is None or mute.active(now)))
+    return Relationship(
+        target_id=author,
+        following=follow is not None and follow.state == "accepted",
+        blocking=(viewer, author) in s.blocks,
+        blocked_by=(author, viewer) in s.blocks,
+        muting=mute is not None and (now is None or mute.active(now)),
     )
 
 
+def _shown(s: _State, st: Status, viewer: str | None, now: datetime | None, *, hide: bool) -> bool:
+    """domain.visibility for this status (and, for a reblog, what it reblogs); `hide` also drops
+    what hidden_from_lists hides."""
+    for one in (st, s.statuses.get(st.reblog_of_id) if st.reblog_of_id else st):
+        if one is None:
+            return False
+        towards = _towards(s, viewer, one.account_id, now)
+        if not can_see(one, viewer, towards):
+            return False
+        if hide and viewer != one.account_id and hidden_from_lists(one, towards):
+            return False
+    return True
+
+
 class MemoryStatuses(_Part):
+    def _out(self, st: Status) -> Status:
+        """As the SQL stores read it back: media_ids are the attachments attached to it."""
+        media = tuple(sorted(a.id for a in self._s.attachments.values() if a.status_id == st.id))
+        return st if media == st.media_ids else dataclasses.replace(st, media_ids=media)
+
     async def add(self, status: Status) -> None:
         async with self._stores._writing():
-            self._s.statuses[status.id] = status
+            if status.id in self._s.statuses:
+                raise Conflict("This status already exists.")
+            self._s.statuses[status.id] = dataclasses.replace(
+                status,
+                mentioned_ids=tuple(sorted(set(status.mentioned_ids))),
+                tags=tuple(sorted(set(status.tags))),
+            )
 
     async def get(self, status_id: str) -> Status | None:
-        return self._s.statuses.get(status_id)
+        st = self._s.statuses.get(status_id)
+        return self._out(st) if st is not None else None
 
     async def get_many(self, status_ids: Sequence[str]) -> dict[str, Status]:
-        return {i: self._s.statuses[i] for i in status_ids if i in self._s.statuses}
+        return {i: self._out(self._s.statuses[i]) for i in status_ids if i in self._s.statuses}
 
     async def delete(self, status_id: str) -> bool:
+        """Also its reblogs, their marks and notifications, as the SQL stores' foreign keys cascade;
+        its attachments are let go."""
         async with self._stores._writing():
             s = self._s
             if s.statuses.pop(status_id, None) is None:
                 return False
+            gone = {status_id}
             for other in [o for o in s.statuses.values() if o.reblog_of_id == status_id]:
                 del s.statuses[other.id]
+                gone.add(other.id)
             for marks in (s.favourites, s.bookmarks):
-                for key in [k for k in marks if k[1] == status_id]:
+                for key in [k for k in marks if k[1] in gone]:
                     del marks[key]
+            for nid in [i for i, n in s.notifications.items() if n.status_id in gone]:
+                del s.notifications[nid]
+            for aid, a in list(s.attachments.items()):
+                if a.status_id in gone:
+                    s.attachments[aid] = dataclasses.replace(a, status_id=None)
             return True
 
     async def in_thread(self, context_id: str, limit: int) -> list[Status]:
         thread = [s for s in self._s.statuses.values() if s.context_id == context_id and not s.is_reblog]
-        return sorted(thread, key=lambda s: s.id)[:limit]
+        return [self._out(s) for s in sorted(thread, key=lambda s: s.id)[:limit]]
 
     async def reblog_of(self, account_id: str, status_id: str) -> Status | None:
-        return next(
+        found = next(
             (
                 s
                 for s in self._s.statuses.values()
@@ -92,6 +117,7 @@ class MemoryStatuses(_Part):
             ),
             None,
         )
+        return self._out(found) if found is not None else None
 
     async def reblogged(self, account_id: str, status_ids: Sequence[str]) -> set[str]:
         wanted = set(status_ids)
@@ -100,6 +126,10 @@ class MemoryStatuses(_Part):
             for s in self._s.statuses.values()
             if s.account_id == account_id and s.reblog_of_id in wanted and s.reblog_of_id is not None
         }
+
+    async def reblogs(self, status_id: str, page: Page) -> list[Status]:
+        wrappers = [s for s in self._s.statuses.values() if s.reblog_of_id == status_id]
+        return [self._out(s) for s in paginate(wrappers, page, lambda s: s.id)]
 
     async def count_by(self, account_id: str) -> int:
         return sum(1 for s in self._s.statuses.values() if s.account_id == account_id)
@@ -122,13 +152,13 @@ class MemoryStatuses(_Part):
         if q.kind == "home":
             if viewer is None:
                 return False
-            mine = st.account_id == viewer
-            followed = _follows(s, viewer, st.account_id)
-            if st.is_reblog and followed:
-                f = s.follows[(viewer, st.account_id)]
-                if not f.show_reblogs:
-                    return False
-            if not (mine or followed or viewer in st.mentioned_ids):
+            follow = s.follows.get((viewer, st.account_id))
+            followed = (
+                follow is not None
+                and follow.state == "accepted"
+                and (not st.is_reblog or follow.show_reblogs)
+            )
+            if not (st.account_id == viewer or followed or viewer in st.mentioned_ids):
                 return False
         elif q.kind == "public":
             if st.visibility != "public" or st.is_reblog:
@@ -142,16 +172,14 @@ class MemoryStatuses(_Part):
             return False
         if q.exclude_replies and st.in_reply_to_id is not None:
             return False
-        if q.only_media and not st.media_ids:
-            return False
-        if not _visible(s, st, viewer):
+        if q.only_media and not st.media_ids:  # as posted: the stores keep whether it had media
             return False
         own_list = q.kind == "account" and q.account_id == viewer
-        return own_list or not _hidden(s, st, viewer, None)
+        return _shown(s, st, viewer, q.now, hide=not own_list)
 
     async def timeline(self, query: TimelineQuery, page: Page) -> list[Status]:
         chosen = [st for st in self._s.statuses.values() if self._in_timeline(st, query)]
-        return paginate(chosen, page, lambda st: st.id)
+        return [self._out(st) for st in paginate(chosen, page, lambda st: st.id)]
 
     async def search(self, viewer_id: str | None, text: str, page: Page, offset: int) -> list[Status]:
         needle = text.casefold()
@@ -160,12 +188,11 @@ class MemoryStatuses(_Part):
             for st in self._s.statuses.values()
             if not st.is_reblog
             and needle in st.source.casefold()
-            and _visible(self._s, st, viewer_id)
-            and not _hidden(self._s, st, viewer_id, None)
+            and _shown(self._s, st, viewer_id, None, hide=True)
         ]
-        return paginate(found, dataclasses.replace(page, limit=page.limit + offset), lambda st: st.id)[
-            offset:
-        ]
+        offset = max(0, offset)
+        paged = paginate(found, dataclasses.replace(page, limit=page.limit + offset), lambda st: st.id)
+        return [self._out(st) for st in paged[offset:]]
 
     async def idempotent(self, account_id: str, key: str) -> str | None:
         return self._s.idempotency.get((account_id, key))

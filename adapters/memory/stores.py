@@ -11,19 +11,30 @@ from typing import Any
 
 from plerome.domain.accounts import Account, nickname_key
 from plerome.domain.attachments import Attachment
+from plerome.domain.captcha import CaptchaChallenge
 from plerome.domain.conversations import Participation
 from plerome.domain.errors import Conflict
 from plerome.domain.jobs import Job, QueueStats
+from plerome.domain.mfa import MfaToken
 from plerome.domain.notifications import Notification
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
 from plerome.domain.social import Block, Follow, Mute
 from plerome.domain.statuses import Status
+from plerome.domain.throttle import Attempts
 from plerome.ports.repositories import PoolStats, TokenListing
 from plerome.ports.statuses import Mark
 
 from .conversations import MemoryConversations
 from .notifications import MemoryNotifications
 from .reactions import EmojiReactions, MemoryReactions
+from .security import (
+    MemoryAppSettings,
+    MemoryAttemptCounts,
+    MemoryCaptchas,
+    MemoryEmailConfirmations,
+    MemoryMfaTokens,
+    MemoryMfaUses,
+)
 from .social import MemorySocialGraph
 from .statuses import MemoryAttachments, MemoryMarks, MemoryStatuses
 
@@ -46,6 +57,13 @@ class _State:
         self.mutes: dict[tuple[str, str], Mute] = {}
         self.subscriptions: set[tuple[str, str]] = set()
         self.notifications: dict[str, Notification] = {}
+        self.attempts: dict[str, Attempts] = {}
+        self.mfa_tokens: dict[str, MfaToken] = {}
+        self.totp_steps: dict[str, int] = {}
+        self.used_backup_codes: set[tuple[str, str]] = set()
+        self.captchas: dict[str, tuple[CaptchaChallenge, bool]] = {}  # (challenge, used)
+        self.confirmations: dict[str, str] = {}  # account id -> token hash
+        self.app_settings: dict[tuple[str, str], dict[str, Any]] = {}
         self.reactions: dict[str, dict[str, EmojiReactions]] = {}  # status id -> emoji -> its reactions
         self.participations: dict[str, Participation] = {}
 
@@ -104,7 +122,7 @@ class _Accounts(_Repo):
                 self._s.accounts[account.id] = account
 
     async def delete(self, account_id: str) -> bool:
-        """Its apps, tokens, codes and social edges go with it, as the SQL stores' foreign keys cascade."""
+        """Everything that is its or about it goes with it, as the SQL stores' foreign keys cascade."""
         async with self._stores._writing():
             if self._s.accounts.pop(account_id, None) is None:
                 return False
@@ -117,14 +135,37 @@ class _Accounts(_Repo):
             s.auth_codes = {
                 k: c for k, c in s.auth_codes.items() if c.account_id != account_id and c.app_id not in owned
             }
-            s.follows = {k: f for k, f in s.follows.items() if account_id not in k}
-            s.blocks = {k: b for k, b in s.blocks.items() if account_id not in k}
-            s.mutes = {k: m for k, m in s.mutes.items() if account_id not in k}
-            s.subscriptions = {k for k in s.subscriptions if account_id not in k}
+            _cascade_social(s, account_id)
+            s.mfa_tokens = {k: t for k, t in s.mfa_tokens.items() if t.account_id != account_id}
+            s.totp_steps.pop(account_id, None)
+            s.used_backup_codes = {u for u in s.used_backup_codes if u[0] != account_id}
+            s.confirmations.pop(account_id, None)
+            s.app_settings = {k: v for k, v in s.app_settings.items() if k[0] != account_id}
             return True
 
     async def count_local(self) -> int:
         return len(self._s.accounts)
+
+
+def _cascade_social(s: _State, account_id: str) -> None:
+    """Statuses (and reblogs of them), marks, the social graph and notifications of or about a
+    deleted account, as the SQL schema's ON DELETE CASCADE removes them."""
+    gone = {k for k, st in s.statuses.items() if st.account_id == account_id}
+    gone |= {k for k, st in s.statuses.items() if st.reblog_of_id in gone}
+    s.statuses = {k: v for k, v in s.statuses.items() if k not in gone}
+    s.idempotency = {k: v for k, v in s.idempotency.items() if k[0] != account_id and v not in gone}
+    s.favourites = {k: m for k, m in s.favourites.items() if m.account_id != account_id and k[1] not in gone}
+    s.bookmarks = {k: m for k, m in s.bookmarks.items() if m.account_id != account_id and k[1] not in gone}
+    s.attachments = {k: a for k, a in s.attachments.items() if a.account_id != account_id}
+    s.follows = {k: f for k, f in s.follows.items() if account_id not in k}
+    s.blocks = {k: b for k, b in s.blocks.items() if account_id not in k}
+    s.mutes = {k: m for k, m in s.mutes.items() if account_id not in k}
+    s.subscriptions = {k for k in s.subscriptions if account_id not in k}
+    s.notifications = {
+        k: n
+        for k, n in s.notifications.items()
+        if account_id not in (n.account_id, n.from_account_id) and n.status_id not in gone
+    }
 
 
 class _Apps(_Repo):
@@ -287,6 +328,12 @@ class MemoryStores:
         self.attachments = MemoryAttachments(self)
         self.social = MemorySocialGraph(self)
         self.notifications = MemoryNotifications(self)
+        self.attempts = MemoryAttemptCounts(self)
+        self.mfa_tokens = MemoryMfaTokens(self)
+        self.mfa_uses = MemoryMfaUses(self)
+        self.captchas = MemoryCaptchas(self)
+        self.email_confirmations = MemoryEmailConfirmations(self)
+        self.app_settings = MemoryAppSettings(self)
         self.reactions = MemoryReactions(self)
         self.conversations = MemoryConversations(self)
 

@@ -35,6 +35,7 @@ COLUMNS = (
     "avatar",
     "header",
     "background_image",
+    "mascot",
     "fields",
     "hide_favorites",
     "hide_followers",
@@ -52,6 +53,7 @@ COLUMNS = (
     "settings_store",
     "notification_settings",
     "mfa",
+    "also_known_as",
 )
 SELECT_COLUMNS = ", ".join(f"a.{c}" for c in COLUMNS)
 
@@ -60,6 +62,7 @@ _fields = msgspec.json.Decoder(tuple[ProfileField, ...])
 _settings_store = msgspec.json.Decoder(dict[str, Any])
 _notifications = msgspec.json.Decoder(NotificationSettings)
 _mfa = msgspec.json.Decoder(MfaSettings)
+_strings = msgspec.json.Decoder(tuple[str, ...])
 
 
 def email_key(email: str | None) -> str | None:
@@ -87,6 +90,7 @@ def account_values(a: Account) -> tuple[Any, ...]:
         a.avatar,
         a.header,
         a.background_image,
+        a.mascot,
         _encode(a.fields).decode(),
         a.hide_favorites,
         a.hide_followers,
@@ -104,6 +108,7 @@ def account_values(a: Account) -> tuple[Any, ...]:
         _encode(a.settings_store).decode(),
         _encode(a.notification_settings).decode(),
         _encode(a.mfa).decode(),
+        _encode(a.also_known_as).decode(),
     )
 
 
@@ -126,6 +131,7 @@ def account_from_row(r: Row) -> Account:
         avatar=r["avatar"],
         header=r["header"],
         background_image=r["background_image"],
+        mascot=r["mascot"],
         fields=_fields.decode(r["fields"]),
         hide_favorites=bool(r["hide_favorites"]),
         hide_followers=bool(r["hide_followers"]),
@@ -143,6 +149,7 @@ def account_from_row(r: Row) -> Account:
         settings_store=_settings_store.decode(r["settings_store"]),
         notification_settings=_notifications.decode(r["notification_settings"]),
         mfa=_mfa.decode(r["mfa"]),
+        also_known_as=_strings.decode(r["also_known_as"]),
     )
 
 

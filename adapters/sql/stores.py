@@ -9,13 +9,23 @@ from plerome.ports.repositories import PoolStats
 
 from .accounts import SqlAccounts
 from .apps import SqlApps
+from .attachments import SqlAttachments
 from .auth_codes import SqlAuthCodes
 from .conversations import SqlConversations
 from .database import Database, Executor
 from .jobs import SqlJobs
 from .notifications import SqlNotifications
 from .reactions import SqlReactions
+from .security import (
+    SqlAppSettings,
+    SqlAttemptCounts,
+    SqlCaptchas,
+    SqlEmailConfirmations,
+    SqlMfaTokens,
+    SqlMfaUses,
+)
 from .social import SqlSocialGraph
+from .statuses import SqlMarks, SqlStatuses
 from .tokens import SqlTokens
 
 
@@ -32,8 +42,18 @@ class SqlStores:
         self.tokens = SqlTokens(executor)
         self.auth_codes = SqlAuthCodes(executor)
         self.jobs = SqlJobs(executor)
+        self.attempts = SqlAttemptCounts(executor)
+        self.mfa_tokens = SqlMfaTokens(executor)
+        self.mfa_uses = SqlMfaUses(executor)
+        self.captchas = SqlCaptchas(executor)
+        self.email_confirmations = SqlEmailConfirmations(executor)
+        self.app_settings = SqlAppSettings(executor)
         self.notifications = SqlNotifications(executor)
         self.social = SqlSocialGraph(executor)
+        self.statuses = SqlStatuses(executor)
+        self.favourites = SqlMarks(executor, "favourites")
+        self.bookmarks = SqlMarks(executor, "bookmarks")
+        self.attachments = SqlAttachments(executor)
         self.reactions = SqlReactions(executor)
         self.conversations = SqlConversations(executor)
 

@@ -100,6 +100,7 @@ class ProfileChange:
     avatar: Any = UNSET
     header: Any = UNSET
     background_image: Any = UNSET
+    mascot: Any = UNSET
     fields: Any = UNSET  # list[ProfileField]
     hide_favorites: Any = UNSET
     hide_followers: Any = UNSET
@@ -167,6 +168,7 @@ IMAGE_SLOTS = {
     "avatar": ("avatars", "Avatar"),
     "header": ("headers", "Header"),
     "background_image": ("backgrounds", "Background image"),
+    "mascot": ("mascots", "Mascot"),
 }
 
 
@@ -254,8 +256,14 @@ async def administer_account(ctx: Context, nickname: str, change: AdminChange) -
 
 
 async def delete_account(ctx: Context, account_id: str) -> None:
-    """Remove the account and everything it owns (its tokens go with it)."""
+    """Remove the account and everything it owns (its tokens go with it), then its profile images."""
     async with ctx.stores.transaction() as tx:
+        account = await tx.accounts.get(account_id)
         await tx.tokens.delete_for_account(account_id)
-        if not await tx.accounts.delete(account_id):
+        if account is None or not await tx.accounts.delete(account_id):
             raise NotFound()
+    for slot in IMAGE_SLOTS:
+        key = getattr(account, slot)
+        if is_stored_key(key):
+            with contextlib.suppress(Exception):  # a leftover file is only wasted space
+                await ctx.files.delete(key)

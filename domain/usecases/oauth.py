@@ -12,6 +12,7 @@ from plerome.domain.errors import (
     InvalidInput,
     Unauthorized,
 )
+from plerome.domain.mfa import InvalidMfaCode, MfaChallenge
 from plerome.domain.oauth import (
     CODE_LIFETIME,
     TOKEN_LIFETIME,
@@ -25,7 +26,9 @@ from plerome.domain.oauth import (
     redirect_allowed,
     split_redirect_uris,
 )
+from plerome.domain.throttle import account_key, address_key
 
+from . import mfa, throttle
 from .context import Context
 
 CLI_APP_NAME = "plerome-cli"
@@ -103,27 +106,50 @@ async def issue_token(
     return IssuedToken(token=token, access_token=access, refresh_token=refresh)
 
 
-async def check_password_login(ctx: Context, login: str, password: str) -> Account:
-    """The account whose nickname or email is `login` if the password matches and it may log in."""
+async def check_password_login(ctx: Context, login: str, password: str, client: str = "") -> Account:
+    """The account whose nickname or email is `login` if the password matches and it may log in.
+
+    Failures are counted per account, or per client address when `login` names no account; past the
+    instance's limit the attempt is Throttled before the password is even checked.
+    """
     login = login.strip()
     account = await ctx.stores.accounts.by_nickname(login) if login else None
     if account is None and "@" in login:
         account = await ctx.stores.accounts.by_email(login)
+    key = throttle_key(account, client)
+    counted = await throttle.check(ctx, key)
     ok = await ctx.passwords.verify(account.password_hash if account else None, password)
     if account is None or not ok:
+        await throttle.failed(ctx, key)
         raise InvalidCredentials()
+    await throttle.succeeded(ctx, key, counted)
     refusal = login_refusal(account)
     if refusal:
         raise AccountBlocked(*refusal)
     return account
 
 
+def throttle_key(account: Account | None, client: str) -> str:
+    return account_key(account.id) if account is not None else address_key(client)
+
+
 async def password_grant(
-    ctx: Context, app: App, login: str, password: str, scope: str | list[str] | None
-) -> IssuedToken:
+    ctx: Context, app: App, login: str, password: str, scope: str | list[str] | None, client: str = ""
+) -> IssuedToken | MfaChallenge:
+    """A token, or (the account has MFA on) the challenge for POST /oauth/mfa/challenge."""
     scopes = narrow_scopes(app.scopes, parse_scopes(scope, default=()) or None)
-    account = await check_password_login(ctx, login, password)
+    account = await check_password_login(ctx, login, password, client)
+    if account.mfa.enabled:
+        return await mfa.start_challenge(ctx, account, app.id, scopes, None)
     return await issue_token(ctx, app, account, scopes)
+
+
+async def mfa_challenge_grant(
+    ctx: Context, app: App, mfa_token: str, challenge_type: str, code: str
+) -> IssuedToken:
+    """POST /oauth/mfa/challenge: the second factor of a password grant of the same app."""
+    pending, account = await mfa.pass_challenge(ctx, mfa_token, challenge_type, code, app_id=app.id)
+    return await issue_token(ctx, app, account, pending.scopes)
 
 
 async def client_credentials_grant(ctx: Context, app: App, scope: str | list[str] | None) -> IssuedToken:
@@ -208,18 +234,46 @@ class Authorization:
 
 
 async def authorize_with_password(
-    ctx: Context, app: App, redirect_uri: str, scopes: tuple[str, ...], login: str, password: str
-) -> Authorization:
-    """The authorize form with a password: a code, and a session token issued to the same app."""
-    account = await check_password_login(ctx, login, password)
+    ctx: Context,
+    app: App,
+    redirect_uri: str,
+    scopes: tuple[str, ...],
+    login: str,
+    password: str,
+    client: str = "",
+) -> Authorization | MfaChallenge:
+    """The authorize form with a password: a code, and a session token issued to the same app; or,
+    when the account has MFA on, the challenge the form's second step answers."""
+    account = await check_password_login(ctx, login, password, client)
     if account.mfa.enabled:
-        raise Forbidden(
-            "This account uses two-factor authentication, which this form does not support: "
-            "sign in from an app that asks for the one-time code."
-        )
+        return await mfa.start_challenge(ctx, account, app.id, scopes, redirect_uri)
     code = await _new_code(ctx, app, account, redirect_uri, scopes)
     session = await issue_token(ctx, app, account, scopes)
     return Authorization(code=code, account=account, session=session)
+
+
+@dataclass(frozen=True, slots=True)
+class FormMfaLogin:
+    """The authorize form's second step passed: the authorization, for this app and redirect."""
+
+    authorization: Authorization
+    app: App
+    redirect_uri: str
+
+
+async def authorize_with_mfa(ctx: Context, mfa_token: str, challenge_type: str, code: str) -> FormMfaLogin:
+    """The authorize form's second step: the code for the app and a new session, as with a password."""
+    pending, account = await mfa.pass_challenge(ctx, mfa_token, challenge_type, code, form=True)
+    app = await ctx.stores.apps.get(pending.app_id)
+    if app is None or pending.redirect_uri is None:
+        raise InvalidMfaCode()
+    code_ = await _new_code(ctx, app, account, pending.redirect_uri, pending.scopes)
+    session = await issue_token(ctx, app, account, pending.scopes)
+    return FormMfaLogin(
+        authorization=Authorization(code=code_, account=account, session=session),
+        app=app,
+        redirect_uri=pending.redirect_uri,
+    )
 
 
 async def authorize_with_session(
@@ -288,9 +342,9 @@ async def authenticate_bearer(ctx: Context, access_token: str) -> Credentials:
     return Credentials(account=account, scopes=token.scopes, app_id=token.app_id, token_id=token.id)
 
 
-async def authenticate_basic(ctx: Context, login: str, password: str) -> Credentials:
+async def authenticate_basic(ctx: Context, login: str, password: str, client: str = "") -> Credentials:
     try:
-        account = await check_password_login(ctx, login, password)
+        account = await check_password_login(ctx, login, password, client)
     except (InvalidCredentials, AccountBlocked):
         raise Unauthorized() from None
     if account.mfa.enabled:

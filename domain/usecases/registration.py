@@ -11,6 +11,8 @@ from plerome.domain.errors import Forbidden, InvalidInput, MissingField, Unautho
 from plerome.domain.oauth import IssuedToken
 
 from .accounts import create_account
+from .captcha import CaptchaAnswer, solve_captcha
+from .confirmation import send_confirmation
 from .context import Context
 from .oauth import Credentials, issue_token
 
@@ -28,6 +30,7 @@ class SignUp:
     reason: str | None = None  # only an approval queue would read it; plerome has none
     display_name: str | None = None  # Pleroma-FE's `fullname`
     bio: str | None = None
+    captcha: CaptchaAnswer | None = None  # checked when the instance asks for a captcha
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,8 @@ async def register(ctx: Context, caller: Credentials, signup: SignUp) -> Registe
     display_name = validate_display_name(signup.display_name or "")
     note = validate_note(signup.bio or "")
     language = _locale(signup.locale)
+    if ctx.captcha is not None:
+        await solve_captcha(ctx, signup.captcha or CaptchaAnswer(None, None, None))
     account = await create_account(
         ctx,
         signup.username,
@@ -75,6 +80,7 @@ async def register(ctx: Context, caller: Credentials, signup: SignUp) -> Registe
         account = dataclasses.replace(account, display_name=display_name, note=note, language=language)
         await ctx.stores.accounts.update(account)
     if not account.is_confirmed:
+        await send_confirmation(ctx, account)
         return Registered(account=account, token=None)
     issued = await issue_token(ctx, app, account, app.scopes)
     return Registered(account=account, token=issued)

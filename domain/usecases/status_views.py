@@ -10,16 +10,20 @@ from dataclasses import dataclass
 
 from plerome.domain.accounts import Account
 from plerome.domain.attachments import Attachment
+from plerome.domain.emoji_packs import shortcodes_in
 from plerome.domain.reactions import ReactionFilter, shown_name
 from plerome.domain.statuses import Status
 
 from .context import Context
-from .reaction_emoji import custom_for, emoji_url
+from .emoji_packs import custom_emoji
+from .reaction_emoji import emoji_url
 from .visibility import visible_statuses
 
 
 @dataclass(frozen=True, slots=True)
-class CustomEmoji:
+class StatusEmoji:
+    """A custom emoji a status uses, with the absolute URL of its image."""
+
     shortcode: str
     url: str
 
@@ -47,7 +51,7 @@ class StatusView:
     bookmarked: bool = False
     parent_visible: bool = True
     # filled by the features that own them (custom emoji, reactions, conversations)
-    emojis: tuple[CustomEmoji, ...] = ()
+    emojis: tuple[StatusEmoji, ...] = ()
     reactions: tuple[ReactionSummary, ...] = ()
     direct_conversation_id: str | None = None
 
@@ -72,6 +76,7 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
     seen_parents = {
         p.id for p in await visible_statuses(ctx, viewer_id, list(parents.values()), for_list=False)
     }
+    catalog = await custom_emoji(ctx)
     favourited: set[str] = set()
     bookmarked: set[str] = set()
     reblogged: set[str] = set()
@@ -80,10 +85,9 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
         bookmarked = await s.bookmarks.marked(viewer_id, ids)
         reblogged = await s.statuses.reblogged(viewer_id, ids)
     counts = await s.reactions.counts(ids, ReactionFilter(viewer_id, ctx.clock.now())) if ids else {}
-    custom = await custom_for(ctx, (c.emoji for found in counts.values() for c in found))
     reactions = {
         status_id: tuple(
-            ReactionSummary(shown_name(c.emoji), c.count, c.me, emoji_url(ctx, c.emoji, custom))
+            ReactionSummary(shown_name(c.emoji), c.count, c.me, emoji_url(ctx, c.emoji, catalog))
             for c in found
         )
         for status_id, found in counts.items()
@@ -110,6 +114,11 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
             reblogged=st.id in reblogged,
             bookmarked=st.id in bookmarked,
             parent_visible=st.in_reply_to_id is None or st.in_reply_to_id in seen_parents,
+            emojis=tuple(
+                StatusEmoji(code, ctx.policy.base_url + catalog[code].path)
+                for code in shortcodes_in(f"{st.spoiler_text} {st.source}")
+                if code in catalog
+            ),
             reactions=reactions.get(st.id, ()),
             direct_conversation_id=conversations.get(st.context_id) if st.visibility == "direct" else None,
         )

@@ -31,7 +31,9 @@ async def visible_statuses(
     statuses of accounts the viewer blocks or mutes. Reblogs are judged with what they reblog."""
     inner_ids = [s.reblog_of_id for s in statuses if s.reblog_of_id]
     inner = await ctx.stores.statuses.get_many(inner_ids) if inner_ids else {}
+    # The viewer's own statuses need no relationship: can_see passes them first.
     authors = {s.account_id for s in statuses} | {s.account_id for s in inner.values()}
+    authors.discard(viewer_id or "")
     relations: dict[str, Relationship] = {}
     if viewer_id is not None and authors:
         relations = await ctx.stores.social.relationships(viewer_id, sorted(authors), ctx.clock.now())

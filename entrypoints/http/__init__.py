@@ -7,19 +7,29 @@ from starlette.routing import BaseRoute, Mount
 from ..services import Services
 from . import (
     accounts,
+    app_settings,
     apps,
+    captcha,
+    confirmation,
     conversations,
     emoji,
     health,
     instance,
+    mascot,
     media,
+    media_uploads,
+    mfa,
     notifications,
     oauth,
     openapi,
     reactions,
     registration,
     search,
+    self_service,
+    sessions,
     social,
+    statuses,
+    timelines,
 )
 from .auth import Auth
 from .web import Web
@@ -49,9 +59,19 @@ def routes(svc: Services) -> list[BaseRoute]:
         media,
         emoji,
         notifications,
+        mfa,
+        self_service,
+        sessions,
+        app_settings,
+        captcha,
+        confirmation,
         reactions,
         conversations,
         openapi,
+        statuses,
+        timelines,
+        media_uploads,
+        mascot,
     ):
         table += module.routes(web)
     return sorted(table, key=_specificity)  # stable: otherwise registration order

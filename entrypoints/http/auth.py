@@ -20,6 +20,11 @@ SESSION_COOKIE = "_pleroma_key"
 _NOBODY = Credentials(account=None, scopes=(), app_id=None, token_id=None)
 
 
+def client_address(request: Request) -> str:
+    """Who is calling, as far as the connection says (failed logins of unknown accounts count per it)."""
+    return request.client.host if request.client else ""
+
+
 class Auth:
     def __init__(self, ctx: Context, secret_key: str, upload_limit: int) -> None:
         self._ctx = ctx
@@ -63,7 +68,7 @@ class Auth:
             login, sep, password = decoded.partition(":")
             if not sep:
                 raise Unauthorized()
-            return await authenticate_basic(self._ctx, login, password)
+            return await authenticate_basic(self._ctx, login, password, client_address(request))
         token = request.query_params.get("access_token")
         if token is None and request.method not in ("GET", "HEAD"):
             body_token = (await raw_params(request, self._upload_limit)).get("access_token")

@@ -130,7 +130,7 @@ def account_entity(
     header = media_url(policy, account.header, "/images/banner.png")
     pleroma = AccountPleroma(
         ap_id=policy.actor_id(account.nickname),
-        also_known_as=[],
+        also_known_as=list(account.also_known_as),
         is_confirmed=account.is_confirmed,
         tags=[],
         hide_followers_count=account.hide_followers_count,

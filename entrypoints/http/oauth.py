@@ -22,27 +22,41 @@ from plerome.domain.errors import (
     InvalidCredentials,
     InvalidInput,
     MissingField,
+    Throttled,
 )
+from plerome.domain.mfa import InvalidMfaCode, MfaChallenge
 from plerome.domain.oauth import OOB_REDIRECT, App
 from plerome.domain.usecases import oauth
 
-from .auth import SESSION_COOKIE
+from .auth import SESSION_COOKIE, client_address
 from .entities import TokenEntity, token_entity
 from .errors import STATUS, ErrorPolicy
 from .json import Json
 from .params import raw_params
 from .routing import Doc, Endpoint, RouteTable
-from .templates import SECURITY_HEADERS, AuthorizeForm, authorize_page, code_page, error_page
+from .templates import (
+    SECURITY_HEADERS,
+    AuthorizeForm,
+    MfaForm,
+    authorize_page,
+    code_page,
+    error_page,
+    mfa_page,
+)
 from .web import Web
 
 # Pleroma answers an unknown grant with 500 "Bad request"; plerome answers 400 with the same text.
 OAUTH = ErrorPolicy()
+# /oauth/mfa/challenge answers every failure alike, a wrong client included.
+MFA_CHALLENGE = ErrorPolicy({InvalidCredentials: (400, "Invalid code")})
 
 # The authorize form answers in HTML; a failed login shows the form again with Pleroma's flash texts.
 HTML = ErrorPolicy(
     {
         InvalidCredentials: (401, "Invalid Username/Password"),
         InsufficientScopes: (401, "This action is outside of authorized scopes"),
+        InvalidMfaCode: (401, "Two-factor authentication failed."),
+        Throttled: (429, "Too many failed attempts: try again later."),
     }
 )
 
@@ -65,6 +79,35 @@ class RevokeRequest(msgspec.Struct):
     client_id: str | None = None
     client_secret: str | None = None
     token_type_hint: str | None = None
+
+
+class MfaChallengeRequest(msgspec.Struct):
+    client_id: str | None = None
+    client_secret: str | None = None
+    mfa_token: str | None = None
+    challenge_type: str | None = None
+    code: str | None = None
+
+
+class MfaRequired(msgspec.Struct):
+    """The password grant's answer (403) for an account with MFA on."""
+
+    error: str
+    mfa_token: str
+    supported_challenge_types: str
+
+
+class MfaFields(msgspec.Struct):
+    mfa_token: str | None = None
+    challenge_type: str | None = None
+    code: str | None = None
+    state: str | None = None
+
+
+class MfaVerifyBody(MfaFields):
+    """The authorize form's second step, flat or nested as `mfa[...]`."""
+
+    mfa: MfaFields | None = None
 
 
 class AuthorizeQuery(msgspec.Struct):
@@ -152,6 +195,9 @@ def routes(web: Web) -> list[BaseRoute]:
                 return await endpoint(request)
             except DomainError as exc:
                 status, message = _html_answer(exc)
+                mfa_form: MfaForm | None = getattr(request.state, "mfa_form", None)
+                if mfa_form is not None:
+                    return mfa_page(mfa_form, message, status)
                 form: AuthorizeForm | None = getattr(request.state, "authorize_form", None)
                 if form is None:
                     return error_page(instance, message, status)
@@ -194,11 +240,15 @@ def routes(web: Web) -> list[BaseRoute]:
             login=login,
         )
 
-    async def client_app(request: Request, p: TokenRequest) -> App:
+    async def client_app(request: Request, p: TokenRequest | MfaChallengeRequest) -> App:
         basic_id, basic_secret = _basic_client(request)
         return await oauth.authenticate_client(
             web.ctx, basic_id or p.client_id, basic_secret if basic_id else p.client_secret
         )
+
+    def mfa_required(challenge: MfaChallenge) -> Response:
+        body = MfaRequired("mfa_required", challenge.mfa_token, challenge.challenge_types)
+        return Json(body, status_code=403)
 
     async def token(request: Request) -> Response:
         p = await web.params(request, TokenRequest)
@@ -210,7 +260,12 @@ def routes(web: Web) -> list[BaseRoute]:
             login = p.username or p.name
             if login is None or p.password is None:
                 raise InvalidCredentials()
-            issued = await oauth.password_grant(web.ctx, app, login, p.password, p.scope)
+            granted = await oauth.password_grant(
+                web.ctx, app, login, p.password, p.scope, client_address(request)
+            )
+            if isinstance(granted, MfaChallenge):
+                return mfa_required(granted)
+            issued = granted
         elif grant == "client_credentials":
             issued = await oauth.client_credentials_grant(web.ctx, app, p.scope)
         elif grant == "authorization_code":
@@ -226,6 +281,15 @@ def routes(web: Web) -> list[BaseRoute]:
             account = await web.ctx.stores.accounts.get(issued.token.account_id)
             nickname = account.nickname if account else None
         return Json(token_entity(issued, web.policy, nickname))
+
+    async def mfa_challenge(request: Request) -> Response:
+        p = await web.params(request, MfaChallengeRequest)
+        app = await client_app(request, p)
+        if not (p.mfa_token and p.challenge_type and p.code):
+            raise InvalidMfaCode()
+        issued = await oauth.mfa_challenge_grant(web.ctx, app, p.mfa_token, p.challenge_type, p.code)
+        account = await web.ctx.stores.accounts.get(issued.token.account_id or "")
+        return Json(token_entity(issued, web.policy, account.nickname if account else None))
 
     async def revoke(request: Request) -> Response:
         p = await web.params(request, RevokeRequest)
@@ -275,15 +339,34 @@ def routes(web: Web) -> list[BaseRoute]:
         ):
             result = await oauth.authorize_with_session(web.ctx, app, redirect_uri, scopes, current[0])
         else:
-            result = await oauth.authorize_with_password(
-                web.ctx, app, redirect_uri, scopes, f.name or "", f.password or ""
+            logged_in = await oauth.authorize_with_password(
+                web.ctx, app, redirect_uri, scopes, f.name or "", f.password or "", client_address(request)
             )
+            if isinstance(logged_in, MfaChallenge):
+                return mfa_page(MfaForm(mfa_action(request), instance, logged_in.mfa_token, f.state))
+            result = logged_in
+        return authorized(app, redirect_uri, f.state, result)
+
+    def mfa_action(request: Request) -> str:
+        return request.url.path.removesuffix("/oauth/authorize") + "/oauth/mfa/verify"
+
+    async def mfa_verify(request: Request) -> Response:
+        body = await web.params(request, MfaVerifyBody)
+        f = body.mfa or body
+        request.state.mfa_form = MfaForm(request.url.path, instance, f.mfa_token or "", f.state or body.state)
+        if not (f.mfa_token and f.code):
+            raise InvalidMfaCode()
+        passed = await oauth.authorize_with_mfa(web.ctx, f.mfa_token, f.challenge_type or "totp", f.code)
+        return authorized(passed.app, passed.redirect_uri, f.state or body.state, passed.authorization)
+
+    def authorized(app: App, redirect_uri: str, state: str | None, result: oauth.Authorization) -> Response:
+        """Back to the app with the code (or the code shown, for out-of-band apps), and the session."""
         response: Response
         if redirect_uri == OOB_REDIRECT:
             response = code_page(instance, app.name, result.code)
         else:
             response = RedirectResponse(
-                _with_code(redirect_uri, result.code, f.state), status_code=302, headers=SECURITY_HEADERS
+                _with_code(redirect_uri, result.code, state), status_code=302, headers=SECURITY_HEADERS
             )
         if result.session is not None:
             response.set_cookie(
@@ -297,7 +380,17 @@ def routes(web: Web) -> list[BaseRoute]:
         return response
 
     table = RouteTable(policy=OAUTH)
-    table.add("/oauth/token", token, ["POST"], Doc("Obtain a token", TokenRequest, TokenEntity))
+    table.add(
+        "/oauth/token",
+        token,
+        ["POST"],
+        Doc(
+            "Obtain a token. For an account with MFA on, the password grant answers 403"
+            ' {"error": "mfa_required", "mfa_token": ..., "supported_challenge_types": "totp"}',
+            TokenRequest,
+            TokenEntity,
+        ),
+    )
     table.add(
         "/oauth/revoke",
         revoke,
@@ -329,4 +422,27 @@ def routes(web: Web) -> list[BaseRoute]:
             content_type="text/html",
         ),
     )
-    return table.routes
+    table.add(
+        "/oauth/mfa/verify",
+        html_errors(mfa_verify),
+        ["POST"],
+        Doc(
+            "The authorize form's second step: the code of an account with MFA on",
+            MfaVerifyBody,
+            None,
+            status=302,
+            content_type="text/html",
+        ),
+    )
+    challenges = RouteTable(policy=MFA_CHALLENGE)
+    challenges.add(
+        "/oauth/mfa/challenge",
+        mfa_challenge,
+        ["POST"],
+        Doc(
+            "The second factor of a password grant (challenge_type totp or recovery): the token",
+            MfaChallengeRequest,
+            TokenEntity,
+        ),
+    )
+    return table.routes + challenges.routes

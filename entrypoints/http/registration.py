@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from plerome.domain.errors import Conflict
+from plerome.domain.usecases.captcha import CaptchaAnswer
 from plerome.domain.usecases.registration import SignUp, register
 
-from .entities import TokenEntity, token_entity
+from .entities import token_entity
 from .errors import ErrorPolicy
 from .json import Json
 from .routing import Doc, RouteTable
@@ -29,6 +32,10 @@ class SignUpRequest(msgspec.Struct):
     reason: str | None = None
     fullname: str | None = None
     bio: str | None = None
+    # the answer to GET /api/v1/pleroma/captcha, when the instance asks for one
+    captcha_solution: str | None = None
+    captcha_token: str | None = None
+    captcha_answer_data: str | None = None
 
 
 class PendingConfirmation(msgspec.Struct):
@@ -52,6 +59,7 @@ def routes(web: Web) -> list[BaseRoute]:
                 reason=p.reason,
                 display_name=p.fullname,
                 bio=p.bio,
+                captcha=CaptchaAnswer(p.captcha_solution, p.captcha_token, p.captcha_answer_data),
             ),
         )
         if done.token is None:
@@ -72,7 +80,8 @@ def routes(web: Web) -> list[BaseRoute]:
             "Register an account with an app token; answers the new account's token, or, when emails"
             ' must be confirmed first, {"identifier": "missing_confirmed_email", "message": ...}',
             SignUpRequest,
-            TokenEntity,
+            # TokenEntity, or PendingConfirmation: msgspec describes no union of untagged Structs
+            dict[str, Any],
             auth="app",
         ),
     )

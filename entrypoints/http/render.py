@@ -48,4 +48,5 @@ async def render_statuses(web: Web, viewer: Account | None, statuses: Sequence[S
     viewer_id = viewer.id if viewer else None
     views = await load_views(web.ctx, viewer_id, statuses)
     stats = await stats_for(web, view_account_ids(views), viewer)
-    return [status_entity(v, web.policy, viewer_id, stats) for v in views]
+    authors: dict[str, AccountEntity] = {}
+    return [status_entity(v, web.policy, viewer_id, stats, authors) for v in views]

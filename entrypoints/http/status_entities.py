@@ -166,11 +166,21 @@ def status_entity(
     policy: InstancePolicy,
     viewer_id: str | None,
     stats: Mapping[str, AccountStats] | None = None,
+    authors: dict[str, AccountEntity] | None = None,
 ) -> StatusEntity:
+    """`authors`: account entities already built for this page, by id (filled as they are built), so
+    a page of one author's statuses builds that author's entity once."""
     st = view.status
     stats = stats or {}
-    author = account_entity(view.author, policy, stats=stats.get(view.author.id, NO_STATS))
-    reblog = status_entity(view.reblog, policy, viewer_id, stats) if view.reblog is not None else None
+    authors = {} if authors is None else authors
+    author = authors.get(view.author.id)
+    if author is None:
+        author = authors[view.author.id] = account_entity(
+            view.author, policy, stats=stats.get(view.author.id, NO_STATS)
+        )
+    reblog = (
+        status_entity(view.reblog, policy, viewer_id, stats, authors) if view.reblog is not None else None
+    )
     shown = view.reblog.status if view.reblog is not None else st
     url = f"{policy.base_url}/notice/{st.id}"
     return StatusEntity(

@@ -96,6 +96,39 @@ def authorize_page(form: AuthorizeForm, error: str | None = None, status_code: i
     return page(f"Authorize {form.app_name}", "".join(parts), status_code)
 
 
+@dataclass(frozen=True, slots=True)
+class MfaForm:
+    """The authorize form's second step: the one-time code of an account with MFA on."""
+
+    action: str  # /oauth/mfa/verify (with any mount prefix)
+    instance: str
+    mfa_token: str
+    state: str | None = None
+
+
+def mfa_page(form: MfaForm, error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    hidden = {"mfa_token": form.mfa_token, **({"state": form.state} if form.state else {})}
+    fields = "".join(
+        f'<input type="hidden" name="mfa[{escape(k)}]" value="{escape(v)}">' for k, v in hidden.items()
+    )
+    parts = [f"<h1>{escape(form.instance)}</h1>"]
+    if error:
+        parts.append(f'<p class="error" role="alert">{escape(error)}</p>')
+    parts.append(
+        "<p>This account uses two-factor authentication.</p>"
+        f'<form method="post" action="{escape(form.action)}">{fields}'
+        '<label for="challenge_type">Code from</label>'
+        '<select id="challenge_type" name="mfa[challenge_type]">'
+        '<option value="totp" selected>your authenticator app</option>'
+        '<option value="recovery">a backup code</option></select>'
+        '<label for="code">Code</label>'
+        '<input type="text" id="code" name="mfa[code]" autocomplete="one-time-code" autocapitalize="none"'
+        ' spellcheck="false" required autofocus>'
+        '<button type="submit">Verify</button></form>'
+    )
+    return page("Two-factor authentication", "".join(parts), status_code)
+
+
 def code_page(instance: str, app_name: str, code: str) -> HTMLResponse:
     """For apps registered with the out-of-band redirect: the user copies the code into the app."""
     body = (

@@ -31,6 +31,7 @@ def every_field_set(make) -> Account:
         avatar="avatars/a.png",
         header="headers/h.png",
         background_image="bg/b.png",
+        mascot="mascots/m.png",
         fields=(ProfileField("site", "https://zoe.example"), ProfileField("pronouns", "she/her")),
         hide_favorites=False,
         hide_followers=True,
@@ -49,7 +50,14 @@ def every_field_set(make) -> Account:
         notification_settings=NotificationSettings(
             block_from_strangers=True, hide_notification_contents=True
         ),
-        mfa=MfaSettings(enabled=True, totp_secret="JBSWY3DP", totp_confirmed=True, backup_codes=("h1", "h2")),
+        mfa=MfaSettings(
+            enabled=True,
+            totp_secret="JBSWY3DP",
+            totp_confirmed=True,
+            backup_codes=("h1", "h2"),
+            pending_totp_secret="KRSXG5CT",
+        ),
+        also_known_as=("https://social.example/users/zoe", "https://other.example/users/z"),
     )
 
 

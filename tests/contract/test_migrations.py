@@ -161,7 +161,7 @@ def test_sqlite_urls_name_a_path_relative_to_the_working_directory():
 
 async def test_from_url_creates_the_parent_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    db = SqliteDatabase.from_url("sqlite:///deep/er/plerome.sqlite3", readers=1)
+    db = SqliteDatabase.from_url("sqlite:///deep/er/plerome.sqlite3")
     try:
         await db.open()
         assert (tmp_path / "deep" / "er" / "plerome.sqlite3").exists()
@@ -170,8 +170,8 @@ async def test_from_url_creates_the_parent_directory(tmp_path, monkeypatch):
         await db.close()
 
 
-async def test_an_in_memory_sqlite_database_works_with_no_readers():
-    db = SqliteDatabase.from_url("sqlite:///:memory:", readers=3)
+async def test_an_in_memory_sqlite_database_reads_through_its_writer():
+    db = SqliteDatabase.from_url("sqlite:///:memory:")
     try:
         await db.execute(
             "INSERT INTO jobs (id, kind, payload, state, max_attempts, run_at, created_at)"

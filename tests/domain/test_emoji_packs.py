@@ -322,3 +322,7 @@ def test_the_total_of_many_members_counts():
 def test_something_that_is_not_a_zip_is_refused():
     with pytest.raises(InvalidInput, match="not a valid zip"):
         rules.unpack(b"PK\x03\x04 garbage", LIMITS, lambda _: True)
+
+
+def test_shortcodes_written_in_text_are_found_in_order_once_each():
+    assert rules.shortcodes_in(":a: x :b_c: :a: :not a code: ::") == ["a", "b_c"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime
 
 import pytest
@@ -10,10 +9,7 @@ import pytest
 from plerome.domain.statuses import Status
 from plerome.domain.usecases.conversations import record_direct_status
 
-SQL_STATUSES = importlib.util.find_spec("plerome.adapters.sql.statuses") is not None
-pytestmark = pytest.mark.parametrize(
-    "database_url", ["memory", *(["sqlite"] if SQL_STATUSES else [])], indirect=True
-)
+pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
 
 PREFIXES = ("/api/v1/pleroma", "/api/pleroma")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -11,11 +10,7 @@ import pytest
 from plerome.domain.statuses import Status
 from plerome.domain.usecases.conversations import record_direct_status
 
-# The SQL stores hold statuses once the statuses issue's repository is there.
-SQL_STATUSES = importlib.util.find_spec("plerome.adapters.sql.statuses") is not None
-pytestmark = pytest.mark.parametrize(
-    "database_url", ["memory", *(["sqlite"] if SQL_STATUSES else [])], indirect=True
-)
+pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
 
 PREFIXES = ("/api/v1/pleroma", "/api/pleroma")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 12

@@ -208,3 +208,128 @@ def test_an_internal_error_logs_the_path_but_not_the_query_or_body(make_settings
     plerome_records = [rec for rec in everything_logged.records if rec.name.startswith("plerome")]
     assert any("/api/v1/accounts/verify_credentials" in rec.getMessage() for rec in plerome_records)
     assert_not_logged(everything_logged, {"q-secret-9a8b7c", "h-secret-1d2e3f"}, skip=HTTP_CLIENT_LOGGERS)
+
+
+def test_no_security_flow_logs_a_secret(make_settings, everything_logged):
+    """MFA secrets and codes, mfa_tokens, backup codes, new passwords, confirmation links and captcha
+    answers reach no log record either."""
+    import email as email_parser
+    from email import policy
+    from pathlib import Path
+
+    import pyotp
+
+    from plerome.entrypoints import wiring
+    from plerome.ports.captcha import CaptchaImage
+
+    class KnownCaptcha:
+        async def draw(self) -> CaptchaImage:
+            return CaptchaImage(answer="73519", png=b"\x89PNG")
+
+    passwords = {"Pw-mfa-8d1f2a", "Pw-new-6b0c3e", "Pw-wrong-2f9a7d", "Pw-signup-4c8e1b"}
+    secrets: set[str] = set(passwords)
+    settings = make_settings(registrations_open=True, account_activation_required=True, captcha="native")
+    app = create_app(services=wiring.build(settings, captcha=KnownCaptcha()))
+    with TestClient(app) as client:
+        svc = client.app.state.services
+        client.portal.call(lambda: create_account(svc.ctx, "alice", "alice@example.test", "Pw-mfa-8d1f2a"))
+        oauth_app = client.post(
+            "/api/v1/apps", data={"client_name": "Sec", "redirect_uris": CALLBACK, "scopes": "read write"}
+        ).json()
+        creds = {"client_id": oauth_app["client_id"], "client_secret": oauth_app["client_secret"]}
+        secrets.add(oauth_app["client_secret"])
+
+        def password_grant(password: str):
+            return client.post(
+                "/oauth/token",
+                data={"grant_type": "password", "username": "alice", "password": password, **creds},
+            )
+
+        token = password_grant("Pw-mfa-8d1f2a").json()["access_token"]
+        secrets.add(token)
+        headers = {"Authorization": f"Bearer {token}"}
+
+        # MFA on: setup, a wrong password, a right confirmation; backup codes
+        setup = client.get("/api/pleroma/accounts/mfa/setup/totp", headers=headers).json()
+        secrets |= {setup["key"], setup["provisioning_uri"]}
+        totp = pyotp.TOTP(setup["key"])
+        url = "/api/pleroma/accounts/mfa/confirm/totp"
+        client.post(url, json={"password": "Pw-wrong-2f9a7d", "code": totp.now()}, headers=headers)
+        assert (
+            client.post(url, json={"password": "Pw-mfa-8d1f2a", "code": totp.now()}, headers=headers).json()
+            == {}
+        )
+        codes = client.get("/api/pleroma/accounts/mfa/backup_codes", headers=headers).json()["codes"]
+        secrets |= set(codes)
+
+        # the password grant's challenge: a wrong code, a backup code, a TOTP code
+        mfa_token = password_grant("Pw-mfa-8d1f2a").json()["mfa_token"]
+        secrets.add(mfa_token)
+        challenge = {"mfa_token": mfa_token, **creds}
+        client.post("/oauth/mfa/challenge", data={**challenge, "challenge_type": "totp", "code": "000000"})
+        issued = client.post(
+            "/oauth/mfa/challenge", data={**challenge, "challenge_type": "recovery", "code": codes[0]}
+        ).json()
+        secrets |= {issued["access_token"], issued["refresh_token"]}
+
+        # the authorize form's second step
+        form = {
+            "authorization[client_id]": oauth_app["client_id"],
+            "authorization[redirect_uri]": CALLBACK,
+            "authorization[name]": "alice",
+            "authorization[password]": "Pw-mfa-8d1f2a",
+        }
+        page = client.post("/oauth/authorize", data=form).text
+        form_token = re.search(r'name="mfa\[mfa_token\]" value="([^"]+)"', page).group(1)
+        secrets.add(form_token)
+        done = client.post(
+            "/oauth/mfa/verify",
+            data={"mfa[mfa_token]": form_token, "mfa[challenge_type]": "recovery", "mfa[code]": codes[1]},
+            follow_redirects=False,
+        )
+        secrets |= {
+            parse_qs(urlsplit(done.headers["location"]).query)["code"][0],
+            client.cookies["_pleroma_key"],
+        }
+        client.cookies.clear()
+
+        # self-service with passwords
+        client.post(
+            "/api/pleroma/change_password",
+            json={
+                "password": "Pw-mfa-8d1f2a",
+                "new_password": "Pw-new-6b0c3e",
+                "new_password_confirmation": "Pw-new-6b0c3e",
+            },
+            headers={"Authorization": f"Bearer {issued['access_token']}"},
+        )
+        client.post("/api/pleroma/disable_account", data={"password": "Pw-wrong-2f9a7d"}, headers=headers)
+
+        # sign-up with a captcha, the confirmation mail and its link
+        app_token = client.post("/oauth/token", data={"grant_type": "client_credentials", **creds}).json()
+        secrets.add(app_token["access_token"])
+        captcha = client.get("/api/v1/pleroma/captcha").json()
+        secrets |= {captcha["token"], captcha["answer_data"]}
+        client.post(
+            "/api/v1/accounts",
+            json={
+                "username": "carol",
+                "email": "carol@example.test",
+                "password": "Pw-signup-4c8e1b",
+                "agreement": True,
+                "captcha_solution": "73519",
+                "captcha_token": captcha["token"],
+                "captcha_answer_data": captcha["answer_data"],
+            },
+            headers={"Authorization": f"Bearer {app_token['access_token']}"},
+        )
+        client.post("/api/v1/pleroma/accounts/confirmation_resend", data={"email": "carol@example.test"})
+        for path in sorted((Path(settings.data_dir) / "mail").glob("*.eml")):
+            body = email_parser.message_from_bytes(path.read_bytes(), policy=policy.default).get_content()
+            link = next(line for line in body.splitlines() if "confirm_email" in line).strip()
+            secrets.add(link.rsplit("/", 1)[1])
+            client.get(urlsplit(link).path)
+
+    assert everything_logged.records, "the capture saw nothing: is logging wired?"
+    # The test's own HTTP client logs the URLs it fetches (the link's token is in its path).
+    assert_not_logged(everything_logged, secrets, skip=HTTP_CLIENT_LOGGERS)

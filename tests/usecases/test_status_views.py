@@ -5,8 +5,11 @@ from datetime import UTC, datetime
 import pytest
 
 from plerome.adapters.memory import FixedClock
+from plerome.adapters.memory.emoji import MemoryEmojiStore
+from plerome.domain.emoji_packs import ArchiveLimits
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.statuses import Status
+from plerome.domain.usecases import emoji_packs
 from plerome.domain.usecases.accounts import create_account
 from plerome.domain.usecases.status_views import load_views
 from plerome.entrypoints.http.status_entities import conversation_number, plain_text, status_entity
@@ -67,3 +70,23 @@ def test_conversation_numbers_are_stable_non_negative_31_bit_integers():
     n = conversation_number("000ekm411uLKxFR332")
     assert n == conversation_number("000ekm411uLKxFR332")
     assert 0 <= n < 2**31
+
+
+async def test_custom_emoji_written_in_a_status_come_with_their_image_url(make_ctx):
+    clock = FixedClock(NOW)
+    packs = emoji_packs.EmojiPacks(
+        MemoryEmojiStore(), None, clock, emoji_packs.PackLimits(10_000, ArchiveLimits(100_000, 100))
+    )
+    ctx = make_ctx(clock=clock, emoji=packs)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x02" * 8
+    await emoji_packs.create_pack(ctx, "blobs")
+    await emoji_packs.add_file(ctx, "blobs", emoji_packs.Upload("blobcat.png", png), "blobcat", None)
+    alice = await create_account(ctx, "alice", None, "pw")
+    st = status("s1", alice.id, source="hello :blobcat: and :nosuch: :blobcat:", spoiler_text=":blobcat:")
+    await ctx.stores.statuses.add(st)
+    [view] = await load_views(ctx, None, [st])
+    assert [(e.shortcode, e.url) for e in view.emojis] == [
+        ("blobcat", "https://social.example/emoji/blobs/blobcat.png")
+    ]
+    entity = status_entity(view, ctx.policy, None)
+    assert entity.emojis[0].static_url == entity.emojis[0].url
