@@ -209,3 +209,46 @@ def test_direct_statuses_elsewhere_carry_the_reader_s_conversation_id(client, ap
     [mine] = conversations(client, ann_h).json()
     r = client.get(f"/api/v1/pleroma/conversations/{mine['id']}/statuses", headers=ann_h)
     assert r.json()[0]["pleroma"]["direct_conversation_id"] == mine["id"]
+
+
+def test_posting_a_direct_status_starts_a_conversation_and_replies_go_into_it(client, api, people):
+    (ann, ann_h), (_, bob_h), (cid, cid_h) = people["ann"], people["bob"], people["cid"]
+    r = client.post("/api/v1/statuses", headers=ann_h, json={"status": "@bob psst", "visibility": "direct"})
+    assert r.status_code == 200, r.text
+    dm = r.json()
+    [c] = conversations(client, bob_h).json()
+    assert c["unread"] is True and c["last_status"]["id"] == dm["id"]
+    assert dm["pleroma"]["direct_conversation_id"] == conversations(client, ann_h).json()[0]["id"]
+    # bob answers into the conversation: direct, in its thread, to exactly its recipients
+    r = client.post(
+        "/api/v1/statuses",
+        headers=bob_h,
+        json={"status": "no mention needed, @cid is not added", "in_reply_to_conversation_id": c["id"]},
+    )
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["visibility"] == "direct"
+    assert [m["id"] for m in answer["mentions"]] == [ann.id]
+    assert answer["pleroma"]["conversation_id"] == dm["pleroma"]["conversation_id"]
+    assert answer["pleroma"]["direct_conversation_id"] == c["id"]
+    [mine] = conversations(client, ann_h).json()
+    assert mine["unread"] is True and mine["last_status"]["id"] == answer["id"]
+    assert conversations(client, cid_h).json() == []
+    # after a PATCH, replies reach the new recipients
+    client.patch(f"/api/v1/pleroma/conversations/{mine['id']}", headers=ann_h, json={"recipients": [cid.id]})
+    r = client.post(
+        "/api/v1/statuses",
+        headers=ann_h,
+        data={"status": "hi cid", "in_reply_to_conversation_id": mine["id"]},
+    )
+    assert r.status_code == 200, r.text
+    assert [m["id"] for m in r.json()["mentions"]] == [cid.id]
+    [theirs] = conversations(client, cid_h).json()
+    assert theirs["last_status"]["id"] == r.json()["id"]
+    statuses = client.get(f"/api/v1/pleroma/conversations/{theirs['id']}/statuses", headers=cid_h).json()
+    assert [s["id"] for s in statuses] == [r.json()["id"]]  # the earlier ones were not addressed to cid
+    # someone else's conversation id cannot be replied into
+    r = client.post(
+        "/api/v1/statuses", headers=cid_h, json={"status": "x", "in_reply_to_conversation_id": c["id"]}
+    )
+    assert (r.status_code, r.json()) == (404, {"error": "Unknown conversation id"})

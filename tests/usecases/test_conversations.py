@@ -11,7 +11,7 @@ from plerome.domain.errors import InvalidInput, NotFound
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.pagination import Page
 from plerome.domain.social import Block, Mute
-from plerome.domain.statuses import Status
+from plerome.domain.statuses import Draft, Status
 from plerome.domain.usecases.account_stats import account_stats
 from plerome.domain.usecases.accounts import create_account
 from plerome.domain.usecases.conversations import (
@@ -27,6 +27,7 @@ from plerome.domain.usecases.conversations import (
     update_recipients,
 )
 from plerome.domain.usecases.status_views import load_views
+from plerome.domain.usecases.statuses import post_status
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -304,3 +305,28 @@ async def test_direct_statuses_carry_the_viewer_s_conversation_id_everywhere(ctx
     assert own.direct_conversation_id == a.participation.id
     [anonymous] = await load_views(ctx, None, [dm])
     assert anonymous.direct_conversation_id is None
+
+
+async def test_posting_records_direct_statuses_and_replies_into_a_conversation(ctx, people):
+    ann, bob, cid, _ = people
+    dm = await post_status(ctx, ann, Draft(text="@bob hello", visibility="direct"))
+    [b] = await mine(ctx, bob)
+    assert b.last_status is not None and b.last_status.status.id == dm.id
+    await update_recipients(ctx, bob, b.participation.id, [ann.id, cid.id])
+    answer = await post_status(
+        ctx,
+        bob,
+        Draft(text="all of you", visibility="public"),
+        in_reply_to_conversation_id=b.participation.id,
+    )
+    assert answer.visibility == "direct"
+    assert answer.context_id == dm.context_id
+    assert set(answer.mentioned_ids) == {ann.id, cid.id}
+    [c] = await mine(ctx, cid)
+    assert c.participation.unread and ids(c.recipients) == ids([ann, bob, cid])
+    with pytest.raises(NotFound, match="Unknown conversation id"):
+        await post_status(
+            ctx, cid, Draft(text="x", visibility="direct"), in_reply_to_conversation_id=b.participation.id
+        )
+    public = await post_status(ctx, ann, Draft(text="@bob hi all", visibility="public"))
+    assert public.visibility == "public" and len(await mine(ctx, bob)) == 1
