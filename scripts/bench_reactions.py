@@ -1,11 +1,14 @@
-"""Reactions and conversations at scale, in-process: one status with 10 reactors and one with 10,000.
+"""Reactions and conversations at scale, in-process: statuses with 10, 80 and 10,000 reactors.
 
-Seeds a fresh store through the app's own wiring (10,000 accounts, their reactions, a reader who blocks
-and mutes a few reactors, a direct thread of 200 statuses), then times requests through the whole ASGI
-app (httpx's ASGI transport, no sockets) in bounded loops: the reaction list of each status (their
-ratio is the point: counts come from kept aggregates and indexes, so 10,000 reactors should cost about
-what 10 do), a react/unreact toggle on the big one, a conversation's statuses page and the conversation
-list. Prints milliseconds per request (mean, p50, p99) and requests per second.
+Seeds a fresh store through the app's own wiring (10,000 accounts, their reactions on two emoji, a
+reader who blocks and mutes a few of them, a direct thread of 200 statuses), then times, in bounded
+loops, the store calls behind a reaction list and requests through the whole ASGI app (httpx's ASGI
+transport, no sockets): the reaction list of each status, a react/unreact toggle on the big one, a
+conversation's statuses page and the conversation list. Prints milliseconds (mean, p50, p99) and
+requests per second, and the ratios that matter: counts come from kept aggregates and reactor lists
+from indexes, so 10,000 reactors cost what 10 do in the store; over HTTP a list of 10 reactors is a
+smaller answer (10 accounts) than one of 10,000 (the first 40 of each emoji), so the like-for-like
+HTTP ratio is 80 reactors (the same 80 accounts shown) against 10,000.
 
 Environment: BENCH_DB = sqlite (default), postgres (PLEROME_BENCH_POSTGRES_URL or
 PLEROME_TEST_POSTGRES_URL, in a schema of its own, dropped afterwards) or memory;
@@ -29,7 +32,7 @@ import httpx
 
 from plerome.domain.accounts import Account
 from plerome.domain.pagination import Page
-from plerome.domain.reactions import Reaction
+from plerome.domain.reactions import Reaction, ReactionFilter
 from plerome.domain.social import Block, Mute
 from plerome.domain.statuses import Status
 from plerome.domain.usecases.conversations import record_direct_status
@@ -69,16 +72,18 @@ async def seed(ctx: Any) -> dict[str, str]:
     async with s.transaction() as tx:
         for account in people:
             await tx.accounts.add(account)
-    small, big = status(ctx, reader), status(ctx, reader)
+    small, medium, big = status(ctx, reader), status(ctx, reader), status(ctx, reader)
     async with s.transaction() as tx:
-        await tx.statuses.add(small)
-        await tx.statuses.add(big)
+        for st in (small, medium, big):
+            await tx.statuses.add(st)
         for i, fan in enumerate(fans):
-            emoji = "👍" if i % 4 else "🎉"
+            emoji = "👍" if i % 2 else "🎉"
             await tx.reactions.add(Reaction(ctx.ids.new(), big.id, fan.id, emoji, NOW))
+            if i < 80:
+                await tx.reactions.add(Reaction(ctx.ids.new(), medium.id, fan.id, emoji, NOW))
             if i < 10:
                 await tx.reactions.add(Reaction(ctx.ids.new(), small.id, fan.id, emoji, NOW))
-        for i, fan in enumerate(fans[:10]):  # the reader hides a few reactors of each status
+        for i, fan in enumerate(fans[-10:]):  # the reader hides a few of the big status's reactors
             if i % 2:
                 await tx.social.block(Block(ctx.ids.new(), reader.id, fan.id, NOW))
             else:
@@ -103,7 +108,28 @@ async def seed(ctx: Any) -> dict[str, str]:
             await record_direct_status(ctx, tx, st)
     token = await cli_token(ctx, reader, "read write follow push")
     [participation] = await s.conversations.list_for(ConversationQuery(reader.id), Page())
-    return {"token": token.access_token, "small": small.id, "big": big.id, "conversation": participation.id}
+    return {
+        "token": token.access_token,
+        "reader": reader.id,
+        "small": small.id,
+        "medium": medium.id,
+        "big": big.id,
+        "conversation": participation.id,
+    }
+
+
+REACTORS_OF = {"small": 10, "medium": 80, "big": 0}  # 0: BENCH_REACTORS
+
+
+async def store_calls(store: Any, status_id: str, seen_by: ReactionFilter, rounds: int) -> list[float]:
+    """What a reaction list asks the store: the counts, then the first 40 reactors of each emoji."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        counts = (await store.counts([status_id], seen_by)).get(status_id, [])
+        await store.reactors(status_id, [c.emoji for c in counts], seen_by, 40)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
 
 
 async def timed(
@@ -178,16 +204,25 @@ async def run(url: str, tmp: str) -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             print(f"{ROUNDS} rounds per row; the reader blocks 5 and mutes 5 of the reactors")
             print(f"{'request':<52} {'mean ms':>8} {'p50':>8} {'p99':>8} {'req/s':>9}")
-            small = f"/api/v1/pleroma/statuses/{seeded['small']}/reactions"
-            big = f"/api/v1/pleroma/statuses/{seeded['big']}/reactions"
-            await timed(client, "GET", small, 5, auth)  # warm up
-            rows = {}
-            for label, path in (
-                ("GET reactions, 10 reactors", small),
-                (f"GET reactions, {REACTORS} reactors", big),
-            ):
-                rows[label] = await timed(client, "GET", path, ROUNDS, auth)
-                print(row(label, rows[label]))
+            seen_by = ReactionFilter(seeded["reader"], datetime.now(UTC))
+            store = svc.ctx.stores.reactions
+            medians = {}
+            for size in ("small", "medium", "big"):
+                sid = seeded[size]
+                label = f"store: counts + reactors, {REACTORS_OF[size] or REACTORS} reactors"
+                samples = await store_calls(store, sid, seen_by, ROUNDS)
+                medians[f"store {size}"] = statistics.median(samples)
+                print(row(label, samples))
+            paths = {
+                size: f"/api/v1/pleroma/statuses/{seeded[size]}/reactions"
+                for size in ("small", "medium", "big")
+            }
+            await timed(client, "GET", paths["small"], 5, auth)  # warm up
+            for size in ("small", "medium", "big"):
+                samples = await timed(client, "GET", paths[size], ROUNDS, auth)
+                medians[f"http {size}"] = statistics.median(samples)
+                print(row(f"GET reactions, {REACTORS_OF[size] or REACTORS} reactors", samples))
+            big = paths["big"]
             one = f"{big}/{quote('🎉')}"
             print(
                 row(
@@ -214,8 +249,14 @@ async def run(url: str, tmp: str) -> None:
                     await timed(client, "GET", "/api/v1/conversations", ROUNDS, auth),
                 )
             )
-            means = [statistics.median(v) for v in rows.values()]
-            print(f"reaction list, {REACTORS} vs 10 reactors (p50): {means[1] / means[0]:.2f}x")
+            m = medians
+            print(f"p50 ratios, {REACTORS} reactors against fewer:")
+            print(f"  store calls, against 10: {m['store big'] / m['store small']:.2f}x")
+            like = m["http big"] / m["http medium"]
+            print(f"  HTTP list, against 80 (the same 80 accounts shown): {like:.2f}x")
+            print(
+                f"  HTTP list, against 10 (10 accounts shown, not 80): {m['http big'] / m['http small']:.2f}x"
+            )
 
 
 if __name__ == "__main__":
