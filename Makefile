@@ -47,6 +47,7 @@ test: lint typecheck layers pytest
 
 bench: dev
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_userdata.py
 
 clean:
 	rm -rf $(VENV) dist build

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from plerome.adapters.argon2 import Argon2Passwords
 from plerome.adapters.captcha import PngCaptcha
 from plerome.adapters.filesystem import FilesystemFiles
+from plerome.adapters.filesystem.archives import FilesystemArchives
 from plerome.adapters.filesystem.emoji import FilesystemEmojiStore
 from plerome.adapters.html import HtmlFormatter
 from plerome.adapters.http_client import HttpxClient
@@ -21,8 +22,9 @@ from plerome.adapters.otp import PyotpOtp
 from plerome.adapters.system import FlakeIds, SystemClock, TokenSecrets
 from plerome.domain.emoji_packs import DOWNLOAD_JOB, ArchiveLimits
 from plerome.domain.instance import InstancePolicy
-from plerome.domain.usecases import emoji_packs, self_service
+from plerome.domain.usecases import backups, emoji_packs, imports, self_service
 from plerome.domain.usecases.context import Context
+from plerome.ports.backups import BackupArchives
 from plerome.ports.captcha import CaptchaImages
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore
@@ -135,6 +137,7 @@ def build(
     mailer: Mailer | None = None,
     otp: Otp | None = None,
     captcha: CaptchaImages | None = None,
+    archives: BackupArchives | None = None,
 ) -> Services:
     stores, lifecycle = open_store(settings)
     clock = clock or SystemClock()
@@ -161,8 +164,11 @@ def build(
         otp=otp or PyotpOtp(),
         mailer=mailer or mailer_for(settings),
         captcha=(captcha or provider) if provider is not None else None,
+        archives=archives or FilesystemArchives(Path(settings.data_dir) / "backups"),
     )
     services = Services(settings=settings, ctx=ctx, store=lifecycle, secret_key=secret_key(settings))
     services.job_handlers[DOWNLOAD_JOB] = functools.partial(emoji_packs.run_download, ctx)
     services.job_handlers.update(self_service.job_handlers(ctx))
+    services.job_handlers[imports.IMPORT_JOB] = functools.partial(imports.run_import, ctx)
+    services.job_handlers[backups.BACKUP_JOB] = functools.partial(backups.run_backup, ctx)
     return services

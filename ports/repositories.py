@@ -13,9 +13,11 @@ from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
 
 from .app_settings import AppSettings
+from .backups import Backups
 from .conversations import Conversations
 from .notifications import Notifications
 from .reactions import Reactions
+from .scrobbles import Scrobbles
 from .security import AttemptCounts, Captchas, EmailConfirmations, MfaTokens, MfaUses
 from .social import SocialGraph
 from .statuses import Attachments, Marks, Statuses
@@ -120,6 +122,10 @@ class Stores(Protocol):
     def email_confirmations(self) -> EmailConfirmations: ...
     @property
     def app_settings(self) -> AppSettings: ...
+    @property
+    def scrobbles(self) -> Scrobbles: ...
+    @property
+    def backups(self) -> Backups: ...
     @property
     def reactions(self) -> Reactions: ...
     @property

@@ -11,6 +11,7 @@ from typing import Any
 
 from plerome.domain.accounts import Account, nickname_key
 from plerome.domain.attachments import Attachment
+from plerome.domain.backups import Backup
 from plerome.domain.captcha import CaptchaChallenge
 from plerome.domain.conversations import Participation
 from plerome.domain.errors import Conflict
@@ -18,6 +19,7 @@ from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.mfa import MfaToken
 from plerome.domain.notifications import Notification
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
+from plerome.domain.scrobbles import Scrobble
 from plerome.domain.social import Block, Follow, Mute
 from plerome.domain.statuses import Status
 from plerome.domain.throttle import Attempts
@@ -37,6 +39,7 @@ from .security import (
 )
 from .social import MemorySocialGraph
 from .statuses import MemoryAttachments, MemoryMarks, MemoryStatuses
+from .userdata import MemoryBackups, MemoryScrobbles
 
 
 class _State:
@@ -64,6 +67,8 @@ class _State:
         self.captchas: dict[str, tuple[CaptchaChallenge, bool]] = {}  # (challenge, used)
         self.confirmations: dict[str, str] = {}  # account id -> token hash
         self.app_settings: dict[tuple[str, str], dict[str, Any]] = {}
+        self.scrobbles: dict[str, Scrobble] = {}
+        self.backups: dict[str, Backup] = {}
         self.reactions: dict[str, dict[str, EmojiReactions]] = {}  # status id -> emoji -> its reactions
         self.participations: dict[str, Participation] = {}
 
@@ -141,6 +146,8 @@ class _Accounts(_Repo):
             s.used_backup_codes = {u for u in s.used_backup_codes if u[0] != account_id}
             s.confirmations.pop(account_id, None)
             s.app_settings = {k: v for k, v in s.app_settings.items() if k[0] != account_id}
+            s.scrobbles = {k: x for k, x in s.scrobbles.items() if x.account_id != account_id}
+            s.backups = {k: b for k, b in s.backups.items() if b.account_id != account_id}
             return True
 
     async def count_local(self) -> int:
@@ -334,6 +341,8 @@ class MemoryStores:
         self.captchas = MemoryCaptchas(self)
         self.email_confirmations = MemoryEmailConfirmations(self)
         self.app_settings = MemoryAppSettings(self)
+        self.scrobbles = MemoryScrobbles(self)
+        self.backups = MemoryBackups(self)
         self.reactions = MemoryReactions(self)
         self.conversations = MemoryConversations(self)
 

@@ -1,5 +1,5 @@
 """Emoji reactions in SQL. `reaction_counts` holds each emoji's count per status, kept by triggers (see
-migration 0006), so a summary never reads a status's reactions one by one: it reads the counts and
+migration 0007), so a summary never reads a status's reactions one by one: it reads the counts and
 takes off the reactions of the few accounts a viewer blocks or mutes, found through their own index.
 Reactor lists walk (status_id, emoji, id) for at most `limit` rows per emoji."""
 

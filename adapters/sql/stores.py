@@ -27,6 +27,7 @@ from .security import (
 from .social import SqlSocialGraph
 from .statuses import SqlMarks, SqlStatuses
 from .tokens import SqlTokens
+from .userdata import SqlBackups, SqlScrobbles
 
 
 class SqlStores:
@@ -54,6 +55,8 @@ class SqlStores:
         self.favourites = SqlMarks(executor, "favourites")
         self.bookmarks = SqlMarks(executor, "bookmarks")
         self.attachments = SqlAttachments(executor)
+        self.scrobbles = SqlScrobbles(executor)
+        self.backups = SqlBackups(executor)
         self.reactions = SqlReactions(executor)
         self.conversations = SqlConversations(executor)
 

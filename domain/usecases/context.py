@@ -10,6 +10,7 @@ from datetime import datetime
 from plerome.domain.instance import InstancePolicy
 from plerome.domain.mail import Mail
 from plerome.domain.usecases.emoji_packs import EmojiPacks
+from plerome.ports.backups import BackupArchives
 from plerome.ports.captcha import CaptchaImages
 from plerome.ports.clock import Clock
 from plerome.ports.files import FileStore, OpenedFile
@@ -83,3 +84,4 @@ class Context:
     captcha: CaptchaImages | None = None  # None: registration asks for no captcha
     emoji: EmojiPacks | None = None  # custom emoji packs; None: the app has none (wiring always sets it)
     formatter: Formatter = field(default_factory=EscapingFormatter)
+    archives: BackupArchives | None = None  # backup zips; None: backups cannot be made (wiring sets it)

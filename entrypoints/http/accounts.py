@@ -96,7 +96,7 @@ def _fields(value: list[FieldParam] | dict[str, FieldParam] | None) -> list[Prof
     return [ProfileField(f.name or "", f.value or "") for f in value]
 
 
-async def _image(value: object, slot: str, limit: int) -> bytes | UnsetType | None:
+async def image_param(value: object, slot: str, limit: int) -> bytes | UnsetType | None:
     """An image parameter: the new image's bytes, None to clear, or UNSET when nothing was chosen."""
     if value is UNSET:
         return UNSET
@@ -148,7 +148,7 @@ def routes(web: Web) -> list[BaseRoute]:
             p = await web.params(request, UpdateCredentials)
             images: dict[str, bytes | None] = {}
             for param, slot in _IMAGE_PARAMS.items():
-                image = await _image(getattr(p, param), slot, limit)
+                image = await image_param(getattr(p, param), slot, limit)
                 if not isinstance(image, UnsetType):
                     images[slot] = image
             updated = await update_credentials(web.ctx, account.id, _change(p), images, limit)
