@@ -40,6 +40,15 @@ class Mark:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ViewerMarks:
+    """Which of some statuses a viewer has favourited, bookmarked and reblogged."""
+
+    favourited: frozenset[str] = frozenset()
+    bookmarked: frozenset[str] = frozenset()
+    reblogged: frozenset[str] = frozenset()
+
+
 class Statuses(Protocol):
     """Reads give `mentioned_ids` and `tags` sorted, and `media_ids` as the sorted ids of the attachments
     attached to the status (Attachments.attach), whatever `add` was given; `add` keeps only whether the
@@ -52,6 +61,7 @@ class Statuses(Protocol):
     async def in_thread(self, context_id: str, limit: int) -> list[Status]: ...  # oldest first
     async def reblog_of(self, account_id: str, status_id: str) -> Status | None: ...  # the wrapper
     async def reblogged(self, account_id: str, status_ids: Sequence[str]) -> set[str]: ...
+    async def viewer_marks(self, account_id: str, status_ids: Sequence[str]) -> ViewerMarks: ...  # one trip
     async def reblogs(self, status_id: str, page: Page) -> list[Status]: ...  # its wrappers, newest first
     async def count_by(self, account_id: str) -> int: ...  # statuses_count (reblogs included)
     async def adjust_counts(

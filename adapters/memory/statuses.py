@@ -13,7 +13,7 @@ from plerome.domain.pagination import Page
 from plerome.domain.social import Relationship
 from plerome.domain.statuses import Status
 from plerome.domain.visibility import can_see, hidden_from_lists
-from plerome.ports.statuses import Mark, TimelineQuery
+from plerome.ports.statuses import Mark, TimelineQuery, ViewerMarks
 
 from .paging import paginate
 
@@ -130,6 +130,14 @@ class MemoryStatuses(_Part):
     async def reblogs(self, status_id: str, page: Page) -> list[Status]:
         wrappers = [s for s in self._s.statuses.values() if s.reblog_of_id == status_id]
         return [self._out(s) for s in paginate(wrappers, page, lambda s: s.id)]
+
+    async def viewer_marks(self, account_id: str, status_ids: Sequence[str]) -> ViewerMarks:
+        ids = list(status_ids)
+        return ViewerMarks(
+            frozenset(sid for sid in ids if (account_id, sid) in self._s.favourites),
+            frozenset(sid for sid in ids if (account_id, sid) in self._s.bookmarks),
+            frozenset(await self.reblogged(account_id, ids)),
+        )
 
     async def count_by(self, account_id: str) -> int:
         return sum(1 for s in self._s.statuses.values() if s.account_id == account_id)

@@ -22,7 +22,7 @@ from typing import Any
 from plerome.domain.errors import Conflict
 from plerome.domain.pagination import Page
 from plerome.domain.statuses import Status
-from plerome.ports.statuses import Mark, TimelineQuery
+from plerome.ports.statuses import Mark, TimelineQuery, ViewerMarks
 
 from .database import Dialect, Executor, Row, UniqueViolation, from_micros, to_micros
 
@@ -322,6 +322,28 @@ class SqlStatuses:
         sql = _Sql("SELECT s.reblog_of_id FROM statuses s WHERE s.account_id = ? AND ", (account_id,))
         sql += in_ids(self._dialect, "s.reblog_of_id", ids)
         return {r["reblog_of_id"] for r in await self._db.fetch_all(sql.text, *sql.args)}
+
+    async def viewer_marks(self, account_id: str, status_ids: Sequence[str]) -> ViewerMarks:
+        ids = list(dict.fromkeys(status_ids))
+        if not ids:
+            return ViewerMarks()
+        parts = [
+            _Sql(
+                f"SELECT '{kind}' AS kind, {column} AS id FROM {table} WHERE account_id = ? AND ",
+                (account_id,),
+            )
+            + in_ids(self._dialect, column, ids)
+            for kind, table, column in (
+                ("f", "favourites", "status_id"),
+                ("b", "bookmarks", "status_id"),
+                ("r", "statuses", "reblog_of_id"),
+            )
+        ]
+        sql = parts[0] + " UNION ALL " + parts[1] + " UNION ALL " + parts[2]
+        found: dict[str, set[str]] = {"f": set(), "b": set(), "r": set()}
+        for row in await self._db.fetch_all(sql.text, *sql.args):
+            found[row["kind"]].add(row["id"])
+        return ViewerMarks(frozenset(found["f"]), frozenset(found["b"]), frozenset(found["r"]))
 
     async def reblogs(self, status_id: str, page: Page) -> list[Status]:
         where = _and([_Sql("s.reblog_of_id = ?", (status_id,)), _bounds("s.id", page)])

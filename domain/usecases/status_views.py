@@ -13,6 +13,7 @@ from plerome.domain.attachments import Attachment
 from plerome.domain.emoji_packs import shortcodes_in
 from plerome.domain.reactions import ReactionFilter, shown_name
 from plerome.domain.statuses import Status
+from plerome.ports.statuses import ViewerMarks
 
 from .context import Context
 from .emoji_packs import custom_emoji
@@ -77,13 +78,7 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
         p.id for p in await visible_statuses(ctx, viewer_id, list(parents.values()), for_list=False)
     }
     catalog = await custom_emoji(ctx)
-    favourited: set[str] = set()
-    bookmarked: set[str] = set()
-    reblogged: set[str] = set()
-    if viewer_id is not None and ids:
-        favourited = await s.favourites.marked(viewer_id, ids)
-        bookmarked = await s.bookmarks.marked(viewer_id, ids)
-        reblogged = await s.statuses.reblogged(viewer_id, ids)
+    marks = await s.statuses.viewer_marks(viewer_id, ids) if viewer_id is not None and ids else ViewerMarks()
     counts = await s.reactions.counts(ids, ReactionFilter(viewer_id, ctx.clock.now())) if ids else {}
     reactions = {
         status_id: tuple(
@@ -110,9 +105,9 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
             in_reply_to_account=accounts.get(st.in_reply_to_account_id)
             if st.in_reply_to_account_id
             else None,
-            favourited=st.id in favourited,
-            reblogged=st.id in reblogged,
-            bookmarked=st.id in bookmarked,
+            favourited=st.id in marks.favourited,
+            reblogged=st.id in marks.reblogged,
+            bookmarked=st.id in marks.bookmarked,
             parent_visible=st.in_reply_to_id is None or st.in_reply_to_id in seen_parents,
             emojis=tuple(
                 StatusEmoji(code, ctx.policy.base_url + catalog[code].path)

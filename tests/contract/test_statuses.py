@@ -17,7 +17,7 @@ from plerome.domain.pagination import Page
 from plerome.domain.social import Block, Follow, Mute, Relationship
 from plerome.domain.statuses import Status
 from plerome.domain.visibility import can_see, hidden_from_lists
-from plerome.ports.statuses import Mark, TimelineQuery
+from plerome.ports.statuses import Mark, TimelineQuery, ViewerMarks
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -193,6 +193,21 @@ async def test_reblogs_are_found_by_author_and_by_what_they_reblog(world, stores
     assert ids(await stores.statuses.reblogs(a.id, Page(min_id=bob_a.id))) == [carol_a.id]
     assert await stores.statuses.count_by(carol) == 2
     assert await stores.statuses.count_by(alice) == 2
+
+
+async def test_a_viewers_marks_on_a_page_come_in_one_answer(world, stores, make):
+    alice, bob = await world.accounts("alice", "bob")
+    first, second, third = [await world.post(alice) for _ in range(3)]
+    await stores.favourites.add(Mark("fav1", bob, first.id, make.now))
+    await stores.bookmarks.add(Mark("bm1", bob, first.id, make.now))
+    await stores.bookmarks.add(Mark("bm2", bob, second.id, make.now))
+    await world.reblog(bob, third)
+    await stores.favourites.add(Mark("fav2", alice, third.id, make.now))  # someone else's mark
+    marks = await stores.statuses.viewer_marks(bob, [first.id, second.id, third.id])
+    assert marks.favourited == {first.id}
+    assert marks.bookmarked == {first.id, second.id}
+    assert marks.reblogged == {third.id}
+    assert await stores.statuses.viewer_marks(bob, []) == ViewerMarks()
 
 
 async def test_counts_move_and_never_go_below_zero(world, stores):

@@ -216,7 +216,7 @@ async def seed(db_url: str, data_dir: Path, targets: int = TARGETS, statuses: in
 
 
 async def query(path: Path, sql: str, *args: object) -> list[dict[str, object]]:
-    db = SqliteDatabase(str(path), readers=1, auto_migrate=False)
+    db = SqliteDatabase(str(path), auto_migrate=False)
     try:
         return [dict(r) for r in await db.fetch_all(sql, *args)]
     finally:
