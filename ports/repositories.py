@@ -14,7 +14,9 @@ from plerome.domain.oauth import App, AuthCode, NewToken, Token
 
 from .app_settings import AppSettings
 from .backups import Backups
+from .conversations import Conversations
 from .notifications import Notifications
+from .reactions import Reactions
 from .scrobbles import Scrobbles
 from .security import AttemptCounts, Captchas, EmailConfirmations, MfaTokens, MfaUses
 from .social import SocialGraph
@@ -124,6 +126,10 @@ class Stores(Protocol):
     def scrobbles(self) -> Scrobbles: ...
     @property
     def backups(self) -> Backups: ...
+    @property
+    def reactions(self) -> Reactions: ...
+    @property
+    def conversations(self) -> Conversations: ...
 
     def transaction(self) -> AbstractAsyncContextManager[Stores]: ...
     async def ping(self) -> None: ...

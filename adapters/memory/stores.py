@@ -13,6 +13,7 @@ from plerome.domain.accounts import Account, nickname_key
 from plerome.domain.attachments import Attachment
 from plerome.domain.backups import Backup
 from plerome.domain.captcha import CaptchaChallenge
+from plerome.domain.conversations import Participation
 from plerome.domain.errors import Conflict
 from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.mfa import MfaToken
@@ -25,7 +26,9 @@ from plerome.domain.throttle import Attempts
 from plerome.ports.repositories import PoolStats, TokenListing
 from plerome.ports.statuses import Mark
 
+from .conversations import MemoryConversations
 from .notifications import MemoryNotifications
+from .reactions import EmojiReactions, MemoryReactions
 from .security import (
     MemoryAppSettings,
     MemoryAttemptCounts,
@@ -66,6 +69,8 @@ class _State:
         self.app_settings: dict[tuple[str, str], dict[str, Any]] = {}
         self.scrobbles: dict[str, Scrobble] = {}
         self.backups: dict[str, Backup] = {}
+        self.reactions: dict[str, dict[str, EmojiReactions]] = {}  # status id -> emoji -> its reactions
+        self.participations: dict[str, Participation] = {}
 
     def snapshot(self) -> dict[str, Any]:
         return {k: (v.copy() if isinstance(v, dict | set) else v) for k, v in vars(self).items()}
@@ -338,6 +343,8 @@ class MemoryStores:
         self.app_settings = MemoryAppSettings(self)
         self.scrobbles = MemoryScrobbles(self)
         self.backups = MemoryBackups(self)
+        self.reactions = MemoryReactions(self)
+        self.conversations = MemoryConversations(self)
 
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[None]:

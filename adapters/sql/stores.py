@@ -11,9 +11,11 @@ from .accounts import SqlAccounts
 from .apps import SqlApps
 from .attachments import SqlAttachments
 from .auth_codes import SqlAuthCodes
+from .conversations import SqlConversations
 from .database import Database, Executor
 from .jobs import SqlJobs
 from .notifications import SqlNotifications
+from .reactions import SqlReactions
 from .security import (
     SqlAppSettings,
     SqlAttemptCounts,
@@ -55,6 +57,8 @@ class SqlStores:
         self.attachments = SqlAttachments(executor)
         self.scrobbles = SqlScrobbles(executor)
         self.backups = SqlBackups(executor)
+        self.reactions = SqlReactions(executor)
+        self.conversations = SqlConversations(executor)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStores]:

@@ -39,5 +39,6 @@ async def account_stats(
             following=f.following if f else 0,
             follow_requests=f.requests if f and own else 0,
             unread_notifications=await ctx.stores.notifications.unread_count(i) if own else 0,
+            unread_conversations=await ctx.stores.conversations.unread_count(i) if own else 0,
         )
     return stats

@@ -15,6 +15,7 @@ from plerome.ports.notifications import NotificationQuery
 from plerome.ports.repositories import Stores
 
 from .context import Context
+from .reaction_emoji import custom_for, emoji_url
 from .status_views import StatusView, load_views
 from .visibility import relationship_map, visible_statuses
 
@@ -114,6 +115,7 @@ async def notification_views(
     statuses = await s.statuses.get_many(status_ids) if status_ids else {}
     visible = await visible_statuses(ctx, viewer.id, list(statuses.values()), for_list=False)
     status_views = {v.status.id: v for v in await load_views(ctx, viewer.id, visible)}
+    custom = await custom_for(ctx, (n.emoji for n in chosen if n.emoji))
 
     views = []
     for n in chosen:
@@ -135,6 +137,7 @@ async def notification_views(
                 status=status,
                 target=target,
                 muted=towards is not None and towards.muting,
+                emoji_url=emoji_url(ctx, n.emoji, custom) if n.emoji else None,
             )
         )
     return views

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from plerome.domain.accounts import Account
 from plerome.domain.attachments import Attachment
 from plerome.domain.emoji_packs import shortcodes_in
+from plerome.domain.reactions import ReactionFilter, shown_name
 from plerome.domain.statuses import Status
 from plerome.ports.statuses import ViewerMarks
 
 from .context import Context
 from .emoji_packs import custom_emoji
+from .reaction_emoji import emoji_url
 from .visibility import visible_statuses
 
 
@@ -77,6 +79,18 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
     }
     catalog = await custom_emoji(ctx)
     marks = await s.statuses.viewer_marks(viewer_id, ids) if viewer_id is not None and ids else ViewerMarks()
+    counts = await s.reactions.counts(ids, ReactionFilter(viewer_id, ctx.clock.now())) if ids else {}
+    reactions = {
+        status_id: tuple(
+            ReactionSummary(shown_name(c.emoji), c.count, c.me, emoji_url(ctx, c.emoji, catalog))
+            for c in found
+        )
+        for status_id, found in counts.items()
+    }
+    direct = [st.context_id for st in every if st.visibility == "direct" and not st.is_reblog]
+    conversations = (
+        await s.conversations.for_contexts(viewer_id, direct) if viewer_id is not None and direct else {}
+    )
 
     def view(st: Status, reblog: StatusView | None = None) -> StatusView | None:
         author = accounts.get(st.account_id)
@@ -100,6 +114,8 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
                 for code in shortcodes_in(f"{st.spoiler_text} {st.source}")
                 if code in catalog
             ),
+            reactions=reactions.get(st.id, ()),
+            direct_conversation_id=conversations.get(st.context_id) if st.visibility == "direct" else None,
         )
 
     views = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from plerome.domain.accounts import Account
-from plerome.domain.errors import Forbidden, InvalidInput, NotFound, Unprocessable
+from plerome.domain.errors import Forbidden, NotFound, Unprocessable
 from plerome.domain.pagination import Page
 from plerome.domain.statuses import (
     Draft,
@@ -23,6 +23,7 @@ from plerome.ports.repositories import Stores
 from plerome.ports.statuses import Mark
 
 from .context import Context
+from .conversations import conversation_recipients, record_direct_status
 from .listing import Listed
 from .notifications import notify
 from .status_views import StatusView, load_views
@@ -81,19 +82,28 @@ async def post_status(
     """Post `draft` as `author`. A reply joins its parent's thread and addresses its author; mentioned
     local accounts are addressed (for a direct status, they are its only readers) and notified, and
     the author's subscribers hear of public and unlisted statuses. The same Idempotency-Key gives
-    back the status it first made. `app_id`: the app the author posts with, shown on the status."""
-    if in_reply_to_conversation_id:
-        raise InvalidInput("in_reply_to_conversation_id is not supported yet")
+    back the status it first made. `app_id`: the app the author posts with, shown on the status.
+    `in_reply_to_conversation_id` (one of the author's conversations): the status is direct, joins that
+    conversation's thread and addresses exactly its recipients. A direct status starts or continues
+    its conversation."""
     if idempotency_key:
         earlier = await _posted_with(ctx.stores, author, idempotency_key)
         if earlier is not None:
             return earlier
     check_draft(draft)
     parent = await _target(ctx, author.id, draft.in_reply_to_id) if draft.in_reply_to_id else None
+    conversation = (
+        await conversation_recipients(ctx, author, in_reply_to_conversation_id)
+        if in_reply_to_conversation_id
+        else None
+    )
     visibility = draft.visibility
-    if parent is not None and not reply_visibility_allowed(parent, visibility):
+    if conversation is not None or (parent is not None and not reply_visibility_allowed(parent, visibility)):
         visibility = "direct"
-    addressed = await _addressed(ctx, author, draft.text, parent)
+    if conversation is not None:
+        addressed = list(conversation.recipients)
+    else:
+        addressed = await _addressed(ctx, author, draft.text, parent)
     tags = hashtags(draft.text)
     profiles = {a.nickname: ctx.policy.profile_url(a.nickname) for a in addressed}
     media_ids = tuple(dict.fromkeys(draft.media_ids))
@@ -113,7 +123,7 @@ async def post_status(
         language=draft.language,
         in_reply_to_id=parent.id if parent else None,
         in_reply_to_account_id=parent.account_id if parent else None,
-        context_id=thread_of(parent, status_id),
+        context_id=conversation.context_id if conversation is not None else thread_of(parent, status_id),
         mentioned_ids=tuple(a.id for a in addressed),
         tags=tags,
         media_ids=media_ids,
@@ -127,6 +137,7 @@ async def post_status(
             await tx.statuses.remember_idempotency(author.id, idempotency_key, status_id, now)
         await _check_media(tx, author, media_ids)
         await tx.statuses.add(status)
+        await record_direct_status(ctx, tx, status)
         if media_ids:
             await tx.attachments.attach(status_id, media_ids)
         if parent is not None:

@@ -19,7 +19,7 @@ from plerome.domain.media import IMAGE_TYPES
 from plerome.domain.usecases.instance import Statistics, statistics
 
 from ..services import Services
-from . import emoji
+from . import emoji, reactions
 from .json import Json
 from .routing import Doc, Endpoint, RouteTable
 from .web import Web
@@ -43,7 +43,7 @@ NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/"
 
 def features(svc: Services) -> list[str]:
     """Every feature flag plerome announces, each only while the feature works."""
-    return ["pleroma_api", "mastodon_api", *emoji.nodeinfo_features(svc)]
+    return ["pleroma_api", "mastodon_api", *emoji.nodeinfo_features(svc), *reactions.nodeinfo_features(svc)]
 
 
 def plerome_version() -> str:

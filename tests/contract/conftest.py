@@ -11,6 +11,8 @@ import pytest
 from plerome.domain.accounts import Account
 from plerome.domain.jobs import Job
 from plerome.domain.oauth import App, AuthCode, NewToken
+from plerome.domain.social import Block, Mute
+from plerome.domain.statuses import Status
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -105,3 +107,90 @@ class Make:
 @pytest.fixture
 def make() -> Make:
     return Make()
+
+
+class Scene:
+    """Accounts, statuses, blocks and mutes for the suites whose rows point at them (the SQL schema's
+    foreign keys want them). Statuses go through `stores.statuses` where the store has it, else as the
+    bare rows of the 0002 schema."""
+
+    def __init__(self, stores: Any, make: Make) -> None:
+        self.stores = stores
+        self.make = make
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    async def account(self, nickname: str | None = None) -> str:
+        account = self.make.account(nickname)
+        await self.stores.accounts.add(account)
+        return account.id
+
+    async def status(
+        self,
+        author_id: str,
+        *,
+        visibility: str = "public",
+        context_id: str | None = None,
+        mentioned: tuple[str, ...] = (),
+        reblog_of: str | None = None,
+        status_id: str | None = None,
+    ) -> str:
+        status_id = status_id or f"st{self._next():06d}"
+        status = Status(
+            id=status_id,
+            account_id=author_id,
+            created_at=NOW,
+            visibility=visibility,  # type: ignore[arg-type]
+            source="hi",
+            content_type="text/plain",
+            content="<p>hi</p>",
+            context_id=context_id or status_id,
+            mentioned_ids=mentioned,
+            reblog_of_id=reblog_of,
+        )
+        statuses = getattr(self.stores, "statuses", None)
+        if statuses is not None:
+            await statuses.add(status)
+            return status_id
+        db = self.stores._db
+        await db.execute(
+            "INSERT INTO statuses (id, account_id, created_at, visibility, source, content_type, content,"
+            " context_id, reblog_of_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            status_id,
+            author_id,
+            0,
+            visibility,
+            "hi",
+            "text/plain",
+            "<p>hi</p>",
+            status.context_id,
+            reblog_of,
+        )
+        for account_id in mentioned:
+            await db.execute(
+                "INSERT INTO status_mentions (status_id, account_id) VALUES (?, ?)", status_id, account_id
+            )
+        return status_id
+
+    async def delete_status(self, status_id: str) -> None:
+        statuses = getattr(self.stores, "statuses", None)
+        if statuses is not None:
+            await statuses.delete(status_id)
+        else:
+            await self.stores._db.execute("DELETE FROM statuses WHERE id = ?", status_id)
+
+    async def block(self, blocker_id: str, blocked_id: str) -> None:
+        await self.stores.social.block(Block(f"b{self._next():06d}", blocker_id, blocked_id, NOW))
+
+    async def mute(self, muter_id: str, muted_id: str, expires_at: datetime | None = None) -> None:
+        await self.stores.social.mute(
+            Mute(f"m{self._next():06d}", muter_id, muted_id, True, NOW, expires_at=expires_at)
+        )
+
+
+@pytest.fixture
+def scene(stores: Any, make: Make) -> Scene:
+    return Scene(stores, make)

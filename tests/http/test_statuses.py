@@ -94,11 +94,7 @@ def test_the_default_visibility_is_the_authors(client, api, alice):
         ({"status": "x" * 5001}, 400, "The status is over the character limit"),
         ({"status": "x", "visibility": "everyone"}, 400, None),
         ({"status": "x", "content_type": "text/bbcode"}, 400, None),
-        (
-            {"status": "x", "in_reply_to_conversation_id": "1"},
-            400,
-            "in_reply_to_conversation_id is not supported yet",
-        ),
+        ({"status": "x", "in_reply_to_conversation_id": "1"}, 404, "Unknown conversation id"),
         (
             {"status": "x", "poll": {"options": ["a", "b"], "expires_in": 600}},
             400,

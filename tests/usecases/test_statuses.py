@@ -150,8 +150,8 @@ async def test_media_must_be_the_posters_own_and_free(ctx, people):
     assert [s.id for s in (await account_statuses(ctx, alice, alice.id, Page())).items] == [status.id]
 
 
-async def test_conversation_ids_are_refused_until_conversations_exist(ctx, people):
-    with pytest.raises(InvalidInput, match="in_reply_to_conversation_id is not supported yet"):
+async def test_an_unknown_conversation_id_is_refused(ctx, people):
+    with pytest.raises(NotFound, match="Unknown conversation id"):
         await post(ctx, people[0], "x", in_reply_to_conversation_id="1")
 
 
