@@ -11,7 +11,7 @@ from plerome.domain.pagination import Page
 from plerome.ports.conversations import ConversationQuery
 
 from .database import Executor, Row, from_micros, to_micros
-from .social import _ids, _in_ids, _paged
+from .query import any_of, ids_param, paged
 
 _COLUMNS = "p.id, p.account_id, p.context_id, p.unread, p.last_status_id, p.updated_at"
 _SELECT = f"SELECT {_COLUMNS} FROM participations p"
@@ -38,27 +38,27 @@ class SqlConversations:
         self._unread = _UNREAD[d.name]
         self._recipients_sql = (
             "SELECT participation_id, account_id FROM participation_recipients"
-            f" WHERE {_in_ids(d, 'participation_id')} ORDER BY participation_id, account_id"
+            f" WHERE {any_of(d, 'participation_id')} ORDER BY participation_id, account_id"
         )
         self._add_recipients_sql = (
             "INSERT INTO participation_recipients (participation_id, account_id)"
-            f" SELECT CAST(? AS TEXT), a.id FROM accounts a WHERE {_in_ids(d, 'a.id')}"
+            f" SELECT CAST(? AS TEXT), a.id FROM accounts a WHERE {any_of(d, 'a.id')}"
         )
         self._for_contexts_sql = (
-            f"SELECT context_id, id FROM participations WHERE account_id = ? AND {_in_ids(d, 'context_id')}"
+            f"SELECT context_id, id FROM participations WHERE account_id = ? AND {any_of(d, 'context_id')}"
         )
         # exactly these recipients: as many rows as asked for, none outside them
         self._exactly_sql = (
             " AND (SELECT count(*) FROM participation_recipients x WHERE x.participation_id = p.id) = ?"
             " AND (SELECT count(*) FROM participation_recipients x WHERE x.participation_id = p.id"
-            f" AND {_in_ids(d, 'x.account_id')}) = ?"
+            f" AND {any_of(d, 'x.account_id')}) = ?"
         )
 
     async def _with_recipients(self, rows: list[Row]) -> list[Participation]:
         if not rows:
             return []
         found = await self._db.fetch_all(
-            self._recipients_sql, _ids(self._db.dialect, [r["id"] for r in rows])
+            self._recipients_sql, ids_param(self._db.dialect, [r["id"] for r in rows])
         )
         recipients: dict[str, list[str]] = {}
         for f in found:
@@ -78,7 +78,9 @@ class SqlConversations:
             to_micros(b.at),
         )
         if created:
-            await self._db.execute(self._add_recipients_sql, b.new_id, _ids(self._db.dialect, b.recipients))
+            await self._db.execute(
+                self._add_recipients_sql, b.new_id, ids_param(self._db.dialect, b.recipients)
+            )
             return
         keep = b.unread is None
         await self._db.execute(
@@ -115,7 +117,7 @@ class SqlConversations:
         if query.recipients:
             wanted = sorted({query.account_id, *query.recipients})
             sql += self._exactly_sql
-            args += [len(wanted), _ids(self._db.dialect, wanted), len(wanted)]
+            args += [len(wanted), ids_param(self._db.dialect, wanted), len(wanted)]
         for cursor, op in ((page.max_id, "<"), (page.since_id, ">"), (page.min_id, ">")):
             key = await self._cursor(query.account_id, cursor)
             if key is not None:
@@ -131,7 +133,9 @@ class SqlConversations:
         wanted = list(dict.fromkeys(context_ids))
         if not wanted:
             return {}
-        rows = await self._db.fetch_all(self._for_contexts_sql, account_id, _ids(self._db.dialect, wanted))
+        rows = await self._db.fetch_all(
+            self._for_contexts_sql, account_id, ids_param(self._db.dialect, wanted)
+        )
         return {r["context_id"]: r["id"] for r in rows}
 
     async def set_recipients(self, participation_id: str, account_ids: Sequence[str]) -> None:
@@ -143,7 +147,7 @@ class SqlConversations:
             await self._db.execute(
                 self._add_recipients_sql + " AND EXISTS (SELECT 1 FROM participations WHERE id = ?)",
                 participation_id,
-                _ids(self._db.dialect, wanted),
+                ids_param(self._db.dialect, wanted),
                 participation_id,
             )
 
@@ -181,7 +185,7 @@ class SqlConversations:
         return int(row["n"]) if row else 0
 
     async def thread(self, context_id: str, page: Page) -> list[str]:
-        sql, args = _paged(
+        sql, args = paged(
             "SELECT id FROM statuses WHERE context_id = ? AND reblog_of_id IS NULL", [context_id], page
         )
         rows = await self._db.fetch_all(sql, *args)

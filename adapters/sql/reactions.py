@@ -11,7 +11,7 @@ from typing import Any
 from plerome.domain.reactions import Reaction, ReactionCount, ReactionFilter
 
 from .database import Executor, to_micros
-from .social import _ids, _in_ids
+from .query import any_of, ids_param
 
 # Mutes with no `now` all count: a time before any expiry.
 _EVER = -(2**62)
@@ -45,7 +45,7 @@ class SqlReactions:
         if anonymous:
             return (
                 "SELECT c.status_id, c.emoji, c.count AS n, 0 AS me FROM reaction_counts c"
-                f" WHERE {_in_ids(d, 'c.status_id')} ORDER BY c.status_id, c.first_id"
+                f" WHERE {any_of(d, 'c.status_id')} ORDER BY c.status_id, c.first_id"
             )
         # args: viewer, <hidden>, ids, ids. The hidden reactors (few) are each looked up in
         # (account_id, status_id, emoji): SQLite walks them first (CROSS JOIN fixes the order), Postgres
@@ -54,12 +54,12 @@ class SqlReactions:
             hidden = (
                 "SELECT r.status_id, r.emoji, count(*) AS n FROM reactions r"
                 f" WHERE r.account_id = ANY(ARRAY({self._hidden(with_muted)}))"
-                f" AND {_in_ids(d, 'r.status_id')} GROUP BY r.status_id, r.emoji"
+                f" AND {any_of(d, 'r.status_id')} GROUP BY r.status_id, r.emoji"
             )
         else:
             hidden = (
                 f"SELECT r.status_id, r.emoji, count(*) AS n FROM ({self._hidden(with_muted)}) hid"
-                f" CROSS JOIN reactions r WHERE r.account_id = hid.account_id AND {_in_ids(d, 'r.status_id')}"
+                f" CROSS JOIN reactions r WHERE r.account_id = hid.account_id AND {any_of(d, 'r.status_id')}"
                 " GROUP BY r.status_id, r.emoji"
             )
         return (
@@ -68,7 +68,7 @@ class SqlReactions:
             " AND m.emoji = c.emoji AND m.account_id = ?) THEN 1 ELSE 0 END AS me"
             f" FROM reaction_counts c LEFT JOIN ({hidden}) h"
             " ON h.status_id = c.status_id AND h.emoji = c.emoji"
-            f" WHERE {_in_ids(d, 'c.status_id')} ORDER BY c.status_id, c.first_id"
+            f" WHERE {any_of(d, 'c.status_id')} ORDER BY c.status_id, c.first_id"
         )
 
     def _reactors(self, with_muted: bool | None) -> str:
@@ -124,7 +124,7 @@ class SqlReactions:
         wanted = list(dict.fromkeys(status_ids))
         if not wanted:
             return {}
-        ids = _ids(self._db.dialect, wanted)
+        ids = ids_param(self._db.dialect, wanted)
         viewer = seen_by.viewer_id
         if viewer is None:
             rows = await self._db.fetch_all(self._counts_sql[(True, False)], ids)
@@ -145,7 +145,7 @@ class SqlReactions:
         wanted = list(dict.fromkeys(emojis))
         if not wanted:
             return {}
-        ids = _ids(self._db.dialect, wanted)
+        ids = ids_param(self._db.dialect, wanted)
         if seen_by.viewer_id is None:
             rows = await self._db.fetch_all(self._reactors_anonymous_sql, ids, status_id, limit)
         else:

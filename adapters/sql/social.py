@@ -7,7 +7,6 @@ keep one text whatever the page size and never meet the engines' limits on bound
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,47 +17,13 @@ from plerome.domain.social import Block, Follow, FollowCounts, Mute, Relationshi
 from plerome.ports.social import AccountSearch
 
 from .accounts import SELECT_COLUMNS, account_from_row
-from .database import Dialect, Executor, Row, from_micros, from_micros_or_none, to_micros
+from .database import Executor, Row, from_micros, from_micros_or_none, to_micros
+from .query import any_of, ids_param, ids_table, newest_first, paged
 
 _FOLLOW = "SELECT id, follower_id, followee_id, state, show_reblogs, created_at FROM follows"
 _BLOCK = "SELECT id, blocker_id, blocked_id, created_at FROM blocks"
 _MUTE = "SELECT id, muter_id, muted_id, notifications, created_at, expires_at FROM mutes"
 _ACTIVE_MUTE = "(expires_at IS NULL OR expires_at > ?)"
-
-
-def _in_ids(dialect: Dialect, column: str) -> str:
-    """`column` is one of the ids bound to a single parameter (see `_ids`)."""
-    if dialect.name == "postgres":
-        return f"{column} = ANY(?::text[])"
-    return f"{column} IN (SELECT value FROM json_each(?))"
-
-
-def _ids_table(dialect: Dialect) -> str:
-    """A table `t` with one row per id bound to a single parameter, the id in `t.value`."""
-    if dialect.name == "postgres":
-        return "unnest(?::text[]) AS t(value)"
-    return "json_each(?) AS t"
-
-
-def _ids(dialect: Dialect, ids: Sequence[str]) -> Any:
-    return list(ids) if dialect.name == "postgres" else json.dumps(list(ids))
-
-
-def _paged(sql: str, args: list[Any], page: Page, column: str = "id") -> tuple[str, list[Any]]:
-    """`sql` (a SELECT ending in its WHERE conditions) narrowed to `page` and ordered. With min_id the
-    rows come oldest first (the caller reverses them): the `limit` rows just above min_id."""
-    args = list(args)
-    for bound, op in ((page.max_id, "<"), (page.since_id, ">"), (page.min_id, ">")):
-        if bound is not None:
-            sql += f" AND {column} {op} ?"
-            args.append(bound)
-    order = "ASC" if page.min_id is not None else "DESC"
-    args.append(page.limit)
-    return f"{sql} ORDER BY {column} {order} LIMIT ?", args
-
-
-def _newest_first(rows: list[Row], page: Page) -> list[Row]:
-    return rows[::-1] if page.min_id is not None else rows
 
 
 def prefix_end(prefix: str) -> str | None:
@@ -116,7 +81,7 @@ class SqlSocialGraph:
         # One row per fact the viewer's relationships are made of: (kind, target, state, flag). Each
         # part walks the list of targets and looks each one up by primary key (CROSS JOIN keeps SQLite
         # from scanning instead all the edges of a viewer with very many followers).
-        t = _ids_table(d)
+        t = ids_table(d)
         self._relationships_sql = " UNION ALL ".join(
             (
                 "SELECT 'follow' AS kind, t.value AS target, f.state, f.show_reblogs AS flag"
@@ -136,9 +101,9 @@ class SqlSocialGraph:
         )
         self._counts_sql = (
             "SELECT followee_id AS account_id, state AS kind, count(*) AS n FROM follows"
-            f" WHERE {_in_ids(d, 'followee_id')} GROUP BY followee_id, state"
+            f" WHERE {any_of(d, 'followee_id')} GROUP BY followee_id, state"
             " UNION ALL SELECT follower_id, 'following', count(*) FROM follows"
-            f" WHERE {_in_ids(d, 'follower_id')} AND state = 'accepted' GROUP BY follower_id"
+            f" WHERE {any_of(d, 'follower_id')} AND state = 'accepted' GROUP BY follower_id"
         )
 
     # -- relationships
@@ -152,7 +117,7 @@ class SqlSocialGraph:
         targets = list(dict.fromkeys(target_ids))
         if not targets:
             return {}
-        ids = _ids(self._db.dialect, targets)
+        ids = ids_param(self._db.dialect, targets)
         each = (ids, viewer_id)
         args = [*each * 4, *each, to_micros(now), *each]  # the mutes part (fifth) also takes `now`
         rows = await self._db.fetch_all(self._relationships_sql, *args)
@@ -201,8 +166,8 @@ class SqlSocialGraph:
         )
 
     async def _follows(self, where: str, account_id: str, state: str, page: Page) -> list[Follow]:
-        sql, args = _paged(f"{_FOLLOW} WHERE {where} = ? AND state = ?", [account_id, state], page)
-        return [follow_from_row(r) for r in _newest_first(await self._db.fetch_all(sql, *args), page)]
+        sql, args = paged(f"{_FOLLOW} WHERE {where} = ? AND state = ?", [account_id, state], page)
+        return [follow_from_row(r) for r in newest_first(await self._db.fetch_all(sql, *args), page)]
 
     async def followers(self, account_id: str, page: Page) -> list[Follow]:
         return await self._follows("followee_id", account_id, "accepted", page)
@@ -217,7 +182,7 @@ class SqlSocialGraph:
         wanted = list(dict.fromkeys(account_ids))
         if not wanted:
             return {}
-        ids = _ids(self._db.dialect, wanted)
+        ids = ids_param(self._db.dialect, wanted)
         tally = {i: {"followers": 0, "following": 0, "requests": 0} for i in wanted}
         field = {"accepted": "followers", "pending": "requests", "following": "following"}
         for r in await self._db.fetch_all(self._counts_sql, ids, ids):
@@ -282,8 +247,8 @@ class SqlSocialGraph:
         )
 
     async def blocks(self, account_id: str, page: Page) -> list[Block]:
-        sql, args = _paged(f"{_BLOCK} WHERE blocker_id = ?", [account_id], page)
-        return [block_from_row(r) for r in _newest_first(await self._db.fetch_all(sql, *args), page)]
+        sql, args = paged(f"{_BLOCK} WHERE blocker_id = ?", [account_id], page)
+        return [block_from_row(r) for r in newest_first(await self._db.fetch_all(sql, *args), page)]
 
     # -- mutes
 
@@ -319,10 +284,10 @@ class SqlSocialGraph:
         )
 
     async def mutes(self, account_id: str, page: Page, now: datetime) -> list[Mute]:
-        sql, args = _paged(
+        sql, args = paged(
             f"{_MUTE} WHERE muter_id = ? AND {_ACTIVE_MUTE}", [account_id, to_micros(now)], page
         )
-        return [mute_from_row(r) for r in _newest_first(await self._db.fetch_all(sql, *args), page)]
+        return [mute_from_row(r) for r in newest_first(await self._db.fetch_all(sql, *args), page)]
 
     # -- account search
 

@@ -13,7 +13,6 @@ status (a correlated subquery it evaluates once per followee).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +24,7 @@ from plerome.domain.statuses import Status
 from plerome.ports.statuses import Mark, TimelineQuery, ViewerMarks
 
 from .database import Dialect, Executor, Row, UniqueViolation, from_micros, to_micros
+from .query import any_of, ids_param, newest_first
 
 _COLUMNS = (
     "id",
@@ -148,9 +148,7 @@ def _status_values(s: Status) -> tuple[Any, ...]:
 def in_ids(dialect: Dialect, column: str, ids: Sequence[str]) -> _Sql:
     """`column` is one of `ids`, all bound to ONE parameter (a text[] or a JSON array), so the
     statement text is the same for any number of ids and never meets a limit on parameters."""
-    if dialect.name == "postgres":
-        return _Sql(f"{column} = ANY(?::text[])", (list(ids),))
-    return _Sql(f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))
+    return _Sql(any_of(dialect, column), (ids_param(dialect, ids),))
 
 
 def _bounds(column: str, page: Page) -> _Sql:
@@ -165,10 +163,6 @@ def _bounds(column: str, page: Page) -> _Sql:
 def _order(page: Page) -> str:
     """With min_id a page is the `limit` rows just above it: read oldest first, then reversed."""
     return "ASC" if page.min_id is not None else "DESC"
-
-
-def _newest_first(items: list[Any], page: Page) -> list[Any]:
-    return items[::-1] if page.min_id is not None else items
 
 
 # -- the visibility rule of domain/visibility.py, in SQL
@@ -349,7 +343,7 @@ class SqlStatuses:
         where = _and([_Sql("s.reblog_of_id = ?", (status_id,)), _bounds("s.id", page)])
         sql = _Sql(self._select + " WHERE ") + where
         sql += _Sql(f" ORDER BY s.id {_order(page)} LIMIT ?", (page.limit,))
-        return _newest_first(await self._fetch(sql), page)
+        return newest_first(await self._fetch(sql), page)
 
     async def count_by(self, account_id: str) -> int:
         row = await self._db.fetch_one("SELECT count(*) AS n FROM statuses WHERE account_id = ?", account_id)
@@ -400,7 +394,7 @@ class SqlStatuses:
                 raise ValueError(f"unknown timeline kind {query.kind!r}")
             where = _and([source, _bounds("s.id", page), _eligible("s", query, joined=True)])
             sql = _Sql(self._select) + _mention_join(query) + " WHERE " + where + f" ORDER BY s.id {order}"
-        return _newest_first(await self._fetch(sql + limit), page)
+        return newest_first(await self._fetch(sql + limit), page)
 
     async def _home(self, q: TimelineQuery, page: Page) -> list[Status]:
         """First the newest `home_window * limit` statuses of the page's range, read in id order and each
@@ -434,16 +428,16 @@ class SqlStatuses:
         scan += _and([in_window, bounds, in_home, _eligible("s", q, joined=True)])
         got = await self._fetch(scan + _Sql(f" ORDER BY s.id {order} LIMIT ?", (n,)))
         if len(got) == n:
-            return _newest_first(got, page)
+            return newest_first(got, page)
         edge_row = await self._db.fetch_one("SELECT " + edge.text[1:-1].removeprefix("SELECT "), *edge.args)
         if edge_row is None:  # the window held every status in the page's range
-            return _newest_first(got, page)
+            return newest_first(got, page)
         # Below the window (or above it, reading up from min_id): the sources one by one.
         if order == "DESC":
             rest = Page(max_id=edge_row["id"], since_id=page.since_id, limit=n - len(got))
         else:
             rest = Page(min_id=edge_row["id"], since_id=page.since_id, max_id=page.max_id, limit=n - len(got))
-        return _newest_first(got + await self._sources(q, rest), page)
+        return newest_first(got + await self._sources(q, rest), page)
 
     async def _sources(self, q: TimelineQuery, page: Page) -> list[Status]:
         """The page from the union of the viewer's own statuses, those mentioning the viewer and each
@@ -531,7 +525,7 @@ class SqlStatuses:
         )
         sql = _Sql(self._select + " WHERE ") + where
         sql += _Sql(f" ORDER BY s.id {_order(page)} LIMIT ?", (page.limit + max(0, offset),))
-        return _newest_first(await self._fetch(sql), page)[max(0, offset) :]
+        return newest_first(await self._fetch(sql), page)[max(0, offset) :]
 
     # -- Idempotency-Key
 
@@ -605,7 +599,7 @@ class SqlMarks:
         sql = _Sql(f"{self._select} WHERE ") + where
         sql += _Sql(f" ORDER BY id {_order(page)} LIMIT ?", (page.limit,))
         rows = await self._db.fetch_all(sql.text, *sql.args)
-        return _newest_first([_mark_from_row(r) for r in rows], page)
+        return newest_first([_mark_from_row(r) for r in rows], page)
 
     async def by_account(self, account_id: str, page: Page) -> list[Mark]:
         return await self._page("account_id", account_id, page)

@@ -12,7 +12,7 @@ from plerome.domain.pagination import Page
 from plerome.domain.scrobbles import Scrobble
 
 from .database import Executor, Row, UniqueViolation, from_micros, to_micros
-from .social import _ids, _in_ids, _newest_first, _paged
+from .query import any_of, ids_param, newest_first, paged
 
 _SCROBBLE = (
     "SELECT id, account_id, created_at, title, artist, album, length, external_link, visibility"
@@ -73,12 +73,12 @@ class SqlScrobbles:
         if not visibilities:
             return []
         dialect = self._db.dialect
-        sql, args = _paged(
-            f"{_SCROBBLE} WHERE account_id = ? AND {_in_ids(dialect, 'visibility')}",
-            [account_id, _ids(dialect, visibilities)],
+        sql, args = paged(
+            f"{_SCROBBLE} WHERE account_id = ? AND {any_of(dialect, 'visibility')}",
+            [account_id, ids_param(dialect, visibilities)],
             page,
         )
-        return [_scrobble(r) for r in _newest_first(await self._db.fetch_all(sql, *args), page)]
+        return [_scrobble(r) for r in newest_first(await self._db.fetch_all(sql, *args), page)]
 
 
 class SqlBackups:
