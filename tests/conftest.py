@@ -359,3 +359,43 @@ def checked_client() -> Iterator[Callable[..., TestClient]]:
             return c
 
         yield make
+
+
+# --- waiting for background jobs ---------------------------------------------------------------------
+
+
+class JobWatch:
+    """Counts the jobs of one kind an app's workers finish (whatever their outcome), so a test can wait
+    on that instead of sleeping."""
+
+    WAIT = 30  # seconds: a bound for a broken test, never a pause for a working one
+
+    def __init__(self, svc: Any, kind: str) -> None:
+        self.finished = 0
+        self.errors: list[BaseException] = []
+        self._changed = threading.Condition()
+        original = svc.job_handlers[kind]
+
+        async def watched(payload: Any) -> None:
+            try:
+                await original(payload)
+            except Exception as exc:
+                self.errors.append(exc)
+                raise
+            finally:
+                with self._changed:
+                    self.finished += 1
+                    self._changed.notify_all()
+
+        svc.job_handlers[kind] = watched
+
+    def wait(self, count: int = 1) -> None:
+        with self._changed:
+            assert self._changed.wait_for(lambda: self.finished >= count, self.WAIT), "the job did not finish"
+        assert self.errors == []
+
+
+@pytest.fixture
+def job_watch() -> Callable[[Any, str], JobWatch]:
+    """`job_watch(services, kind)`: watch the jobs of `kind` that app runs."""
+    return JobWatch

@@ -194,3 +194,49 @@ class Scene:
 @pytest.fixture
 def scene(stores: Any, make: Make) -> Scene:
     return Scene(stores, make)
+
+
+# --- the SQL a SQL store sends, and how the database answers it ------------------------------------
+
+
+class Recording:
+    """An Executor that keeps every statement it runs."""
+
+    def __init__(self, db: Any) -> None:
+        self._db = db
+        self.dialect = db.dialect
+        self.statements: list[tuple[str, tuple[Any, ...]]] = []
+
+    async def fetch_one(self, sql: str, *args: Any) -> Any:
+        self.statements.append((sql, args))
+        return await self._db.fetch_one(sql, *args)
+
+    async def fetch_all(self, sql: str, *args: Any) -> list[Any]:
+        self.statements.append((sql, args))
+        return await self._db.fetch_all(sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        self.statements.append((sql, args))
+        return await self._db.execute(sql, *args)
+
+
+async def query_plan(db: Any, sql: str, args: tuple[Any, ...]) -> str:
+    if db.dialect.name == "sqlite":
+        rows = await db.fetch_all("EXPLAIN QUERY PLAN " + sql, *args)
+        return "\n".join(r["detail"] for r in rows)
+    async with db.transaction() as tx:  # with sequential scans priced out, an unusable index shows
+        await tx.execute("SET LOCAL enable_seqscan = off")
+        rows = await tx.fetch_all("EXPLAIN " + sql, *args)
+    return "\n".join(r["QUERY PLAN"] for r in rows)
+
+
+@pytest.fixture
+def recording() -> type[Recording]:
+    """`recording(db)`: an Executor over `db` that keeps the statements a store sends."""
+    return Recording
+
+
+@pytest.fixture
+def plan():  # type: ignore[no-untyped-def]
+    """`await plan(db, sql, args)`: the database's plan for a statement, as text."""
+    return query_plan

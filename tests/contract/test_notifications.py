@@ -242,57 +242,26 @@ async def test_a_notification_added_in_a_failed_transaction_is_gone(stores, worl
 # -- the SQL the SQL stores send is answered from the indexes
 
 
-class Recording:
-    """An Executor that keeps every statement it runs."""
-
-    def __init__(self, db: Any) -> None:
-        self._db = db
-        self.dialect = db.dialect
-        self.statements: list[tuple[str, tuple[Any, ...]]] = []
-
-    async def fetch_one(self, sql: str, *args: Any) -> Any:
-        self.statements.append((sql, args))
-        return await self._db.fetch_one(sql, *args)
-
-    async def fetch_all(self, sql: str, *args: Any) -> list[Any]:
-        self.statements.append((sql, args))
-        return await self._db.fetch_all(sql, *args)
-
-    async def execute(self, sql: str, *args: Any) -> int:
-        self.statements.append((sql, args))
-        return await self._db.execute(sql, *args)
-
-
-async def plan(db: Any, sql: str, args: tuple[Any, ...]) -> str:
-    if db.dialect.name == "sqlite":
-        rows = await db.fetch_all("EXPLAIN QUERY PLAN " + sql, *args)
-        return "\n".join(r["detail"] for r in rows)
-    async with db.transaction() as tx:  # with sequential scans priced out, an unusable index shows
-        await tx.execute("SET LOCAL enable_seqscan = off")
-        rows = await tx.fetch_all("EXPLAIN " + sql, *args)
-    return "\n".join(r["QUERY PLAN"] for r in rows)
-
-
-async def test_sql_reads_walk_the_indexes(stores, store_kind, world):
+async def test_sql_reads_walk_the_indexes(stores, store_kind, world, recording, plan):
     if store_kind == "memory":
         pytest.skip("no query plans in memory")
     alice, bob = await world.account(), await world.account()
     await world.add(
         *(world.notification(i, alice, bob, "mention" if i % 2 else "follow") for i in range(1, 6))
     )
-    recording = Recording(stores._db)
-    repo = SqlNotifications(recording)
+    recorder = recording(stores._db)
+    repo = SqlNotifications(recorder)
     await repo.list(alice, NotificationQuery(types=("mention",), from_account_id=bob), Page(max_id="n0005"))
     await repo.list(alice, NotificationQuery(exclude_types=("follow",)), Page(min_id="n0001", limit=2))
     await repo.unseen_up_to(alice, "n0004", 80)
     await repo.get(alice, "n0002")
-    listing = [await plan(stores._db, sql, args) for sql, args in recording.statements]
+    listing = [await plan(stores._db, sql, args) for sql, args in recorder.statements]
     for text in listing[:3]:
         assert "notifications_account" in text, text
         assert "TEMP B-TREE" not in text and "Sort" not in text, text  # the index gives the order
     assert "Seq Scan" not in listing[3] and "SCAN" not in listing[3].replace("SEARCH", ""), listing[3]
 
-    recording.statements.clear()
+    recorder.statements.clear()
     await repo.unread_count(alice)
-    [(sql, args)] = recording.statements
+    [(sql, args)] = recorder.statements
     assert "notifications_unread" in await plan(stores._db, sql, args)

@@ -231,36 +231,9 @@ async def test_fifty_concurrent_reactors_give_an_exact_count(stores, scene, reac
 # -- the SQL the SQL stores send is answered from the indexes
 
 
-class Recording:
-    def __init__(self, db: Any) -> None:
-        self._db = db
-        self.dialect = db.dialect
-        self.statements: list[tuple[str, tuple[Any, ...]]] = []
-
-    async def fetch_one(self, sql: str, *args: Any) -> Any:
-        self.statements.append((sql, args))
-        return await self._db.fetch_one(sql, *args)
-
-    async def fetch_all(self, sql: str, *args: Any) -> list[Any]:
-        self.statements.append((sql, args))
-        return await self._db.fetch_all(sql, *args)
-
-    async def execute(self, sql: str, *args: Any) -> int:
-        self.statements.append((sql, args))
-        return await self._db.execute(sql, *args)
-
-
-async def plan(db: Any, sql: str, args: tuple[Any, ...]) -> str:
-    if db.dialect.name == "sqlite":
-        rows = await db.fetch_all("EXPLAIN QUERY PLAN " + sql, *args)
-        return "\n".join(r["detail"] for r in rows)
-    async with db.transaction() as tx:  # with sequential scans priced out, an unusable index shows
-        await tx.execute("SET LOCAL enable_seqscan = off")
-        rows = await tx.fetch_all("EXPLAIN " + sql, *args)
-    return "\n".join(r["QUERY PLAN"] for r in rows)
-
-
-async def test_sql_reads_never_walk_all_the_reactions_of_a_status(stores, store_kind, scene, react):
+async def test_sql_reads_never_walk_all_the_reactions_of_a_status(
+    stores, store_kind, scene, react, recording, plan
+):
     if store_kind == "memory":
         pytest.skip("no query plans in memory")
     ann, bob, eve = [await scene.account() for _ in range(3)]
@@ -268,14 +241,14 @@ async def test_sql_reads_never_walk_all_the_reactions_of_a_status(stores, store_
     await react.add(post, bob, "👍")
     await scene.block(eve, bob)
     await scene.mute(eve, ann)
-    recording = Recording(stores._db)
-    repo = SqlReactions(recording)
+    recorder = recording(stores._db)
+    repo = SqlReactions(recorder)
     await repo.counts([post], viewer(eve))
     await repo.counts([post], viewer(eve, with_muted=True))
     await repo.counts([post], ANYONE)
     await repo.reactors(post, ["👍"], viewer(eve), 40)
     await repo.reactors(post, ["👍"], ANYONE, 40)
-    plans = [await plan(stores._db, sql, args) for sql, args in recording.statements]
+    plans = [await plan(stores._db, sql, args) for sql, args in recorder.statements]
     for text in plans:
         assert "Seq Scan on reactions" not in text, text
         # SQLite: reactions only ever searched through an index with status_id or account_id bound

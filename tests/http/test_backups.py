@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,47 +24,12 @@ pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postg
 
 BASE = "http://127.0.0.1:4000"
 PREFIXES = ("/api/v1/pleroma", "/api/pleroma")
-WAIT = 30
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-class JobWatch:
-    """Counts the jobs of one kind the app's workers finish (whatever their outcome)."""
-
-    def __init__(self, svc, kind: str) -> None:
-        self.finished = 0
-        self.errors: list[BaseException] = []
-        self._changed = threading.Condition()
-        original = svc.job_handlers[kind]
-
-        async def watched(payload):
-            try:
-                await original(payload)
-            except Exception as exc:
-                self.errors.append(exc)
-                raise
-            finally:
-                with self._changed:
-                    self.finished += 1
-                    self._changed.notify_all()
-
-        svc.job_handlers[kind] = watched
-
-    def wait(self, count: int = 1) -> None:
-        with self._changed:
-            assert self._changed.wait_for(lambda: self.finished >= count, WAIT), "the job did not finish"
-        assert self.errors == []
-
-
-def needs_statuses(svc) -> None:
-    if not hasattr(svc.ctx.stores, "statuses"):  # the SQL stores gain them with the statuses branch
-        pytest.skip("these stores have no statuses repository yet")
-
-
 @pytest.fixture
-def backups_done(api) -> JobWatch:
-    needs_statuses(api.svc)
-    return JobWatch(api.svc, BACKUP_JOB)
+def backups_done(api, job_watch):
+    return job_watch(api.svc, BACKUP_JOB)
 
 
 def unzip(data: bytes) -> dict[str, object]:
@@ -188,7 +152,6 @@ def test_no_interval_allows_any_number(make_settings, checked_client):
 
 def test_a_pending_backup_is_listed_queued_and_not_downloadable(make_settings, checked_client):
     c = checked_client(create_app(make_settings(job_workers=0)))
-    needs_statuses(c.app.state.services)
     headers = login(c, "alice", "read")
     [pending] = c.post("/api/v1/pleroma/backups", headers=headers).json()
     assert {k: pending[k] for k in ("processed", "state", "file_size", "processed_number")} == {

@@ -3,7 +3,6 @@ a job does the work, and a Mastodon CSV export round-trips as a new user would u
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -18,40 +17,11 @@ from plerome.entrypoints.asgi import create_app
 pytestmark = pytest.mark.parametrize("database_url", ["memory", "sqlite", "postgres"], indirect=True)
 
 PREFIXES = ("/api/v1/pleroma", "/api/pleroma")
-WAIT = 30
-
-
-class JobWatch:
-    """Counts the jobs of one kind the app's workers finish (whatever their outcome)."""
-
-    def __init__(self, svc, kind: str) -> None:
-        self.finished = 0
-        self.errors: list[BaseException] = []
-        self._changed = threading.Condition()
-        original = svc.job_handlers[kind]
-
-        async def watched(payload):
-            try:
-                await original(payload)
-            except Exception as exc:
-                self.errors.append(exc)
-                raise
-            finally:
-                with self._changed:
-                    self.finished += 1
-                    self._changed.notify_all()
-
-        svc.job_handlers[kind] = watched
-
-    def wait(self, count: int = 1) -> None:
-        with self._changed:
-            assert self._changed.wait_for(lambda: self.finished >= count, WAIT), "the job did not finish"
-        assert self.errors == []
 
 
 @pytest.fixture
-def imports_done(api) -> JobWatch:
-    return JobWatch(api.svc, IMPORT_JOB)
+def imports_done(api, job_watch):
+    return job_watch(api.svc, IMPORT_JOB)
 
 
 def nicknames(r) -> list[str]:
