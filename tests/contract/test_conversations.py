@@ -13,7 +13,6 @@ from plerome.domain.pagination import Page
 from plerome.ports.conversations import ConversationQuery
 
 from .conftest import NOW
-from .test_reactions import Recording, plan
 
 pytestmark = pytest.mark.anyio
 
@@ -200,20 +199,20 @@ async def test_a_thread_lists_its_statuses_newest_first_without_reblogs(stores, 
     assert await thread("nothing", Page()) == []
 
 
-async def test_sql_lists_walk_the_indexes(stores, store_kind, scene):
+async def test_sql_lists_walk_the_indexes(stores, store_kind, scene, recording, plan):
     if store_kind == "memory":
         pytest.skip("no query plans in memory")
     ann, bob = await scene.account(), await scene.account()
     for i in range(1, 4):
         await stores.conversations.bump(bump(ann, f"c{i}", f"s{i}", f"p{i}", recipients=(ann, bob)))
-    recording = Recording(stores._db)
-    repo = SqlConversations(recording)
+    recorder = recording(stores._db)
+    repo = SqlConversations(recorder)
     await repo.list_for(ConversationQuery(ann), Page(max_id="p2"))
     await repo.unread(ann, 10)
     await repo.unread_count(ann)
     await repo.for_contexts(ann, ["c1", "c2"])
     await repo.thread("c1", Page())
-    plans = {sql: await plan(stores._db, sql, args) for sql, args in recording.statements}
+    plans = {sql: await plan(stores._db, sql, args) for sql, args in recorder.statements}
     for sql, text in plans.items():
         assert "Seq Scan on participations" not in text and "SCAN p " not in text, (sql, text)
         assert "Seq Scan on statuses" not in text and "SCAN statuses" not in text, (sql, text)
