@@ -1,17 +1,17 @@
-"""SQLite through aiosqlite: one writer connection that every write queues for, and a few readers.
+"""SQLite: one writer connection (aiosqlite) that every write queues for, and a few reader threads.
 
 SQLite lets one connection write at a time. Funnelling every write through one connection behind a
 lock (each transaction BEGIN IMMEDIATE … COMMIT) means requests wait their turn in the event loop
 instead of failing with "database is locked"; WAL lets the reader connections keep answering SELECTs
-meanwhile. Connections open on first use, since Starlette does not run a mounted app's lifespan.
+meanwhile, batched per loop iteration (readers.py). Connections open on first use, since Starlette
+does not run a mounted app's lifespan.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,8 @@ import anyio
 from plerome.adapters.sql.database import SQLITE, Dialect, Row, UniqueViolation, to_micros
 from plerome.adapters.sql.migrations import load
 from plerome.ports.repositories import PoolStats
+
+from .readers import ReadBatcher, ReaderThread
 
 MEMORY = ":memory:"
 _PRAGMAS = (
@@ -115,9 +117,8 @@ class SqliteDatabase:
         self._open_lock = anyio.Lock()
         self._write_lock = anyio.Lock()
         self._writer: aiosqlite.Connection | None = None
-        self._readers: list[aiosqlite.Connection] = []
-        self._reading: list[int] = []
-        self._turn: Iterator[int] = itertools.cycle(())
+        self._readers: list[ReaderThread] = []
+        self._batcher: ReadBatcher | None = None
 
     @classmethod
     def from_url(cls, url: str, *, readers: int = 2, auto_migrate: bool = True) -> SqliteDatabase:
@@ -135,25 +136,29 @@ class SqliteDatabase:
             if self.path != MEMORY:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             opened: list[aiosqlite.Connection] = []
+            readers: list[ReaderThread] = []
             try:
                 writer = await self._connect(opened)
                 for pragma in _PRAGMAS:
                     await writer.execute_fetchall(pragma)
                 if migrate:
                     await self._migrate(writer)
-                readers = []
                 for _ in range(self._reader_count):
-                    reader = await self._connect(opened)
-                    await reader.execute_fetchall("PRAGMA query_only = ON")
+                    reader = ReaderThread(
+                        self.path,
+                        (f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}", "PRAGMA query_only = ON"),
+                    )
                     readers.append(reader)
+                    await reader.open()
             except BaseException:
                 with anyio.CancelScope(shield=True):
                     for conn in opened:
                         await conn.close()
+                    for reader in readers:
+                        await reader.close()
                 raise
             self._readers = readers
-            self._reading = [0] * len(readers)
-            self._turn = itertools.cycle(range(len(readers)))
+            self._batcher = ReadBatcher(readers) if readers else None
             self._writer = writer
             return writer
 
@@ -166,12 +171,13 @@ class SqliteDatabase:
 
     async def close(self) -> None:
         async with self._open_lock, self._write_lock:
-            connections = [c for c in (self._writer, *self._readers) if c is not None]
-            self._writer, self._readers, self._reading = None, [], []
-            self._turn = itertools.cycle(())
+            writer, readers = self._writer, self._readers
+            self._writer, self._readers, self._batcher = None, [], None
             with anyio.CancelScope(shield=True):
-                for conn in connections:
-                    await conn.close()
+                if writer is not None:
+                    await writer.close()
+                for reader in readers:
+                    await reader.close()
 
     async def migrate(self) -> list[str]:
         """Apply the migrations not yet applied, oldest first; their versions."""
@@ -214,13 +220,8 @@ class SqliteDatabase:
     async def fetch_all(self, sql: str, *args: Any) -> list[Row]:
         if self._writer is None:
             await self.open()
-        if self._readers and sql.startswith("SELECT"):
-            turn = next(self._turn)
-            self._reading[turn] += 1
-            try:
-                return list(await self._readers[turn].execute_fetchall(sql, args))
-            finally:
-                self._reading[turn] -= 1
+        if self._batcher is not None and sql.startswith("SELECT"):
+            return await self._batcher.read(sql, args)
         async with self._write_lock:
             return await _Bound(self._writer_now()).fetch_all(sql, *args)
 
@@ -281,5 +282,5 @@ class SqliteDatabase:
         if self._writer is None:
             return PoolStats(size=0, active=0, idle=0)
         size = 1 + len(self._readers)
-        active = int(self._write_lock.locked()) + sum(1 for n in self._reading if n)
+        active = int(self._write_lock.locked()) + (self._batcher.busy if self._batcher else 0)
         return PoolStats(size=size, active=active, idle=size - active)
