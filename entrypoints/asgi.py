@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from . import http, wiring
 from .http.cors import Cors
+from .http.dispatch import IndexedRouter
 from .http.errors import http_error, internal_error
 from .redaction import redact_access_log
 from .services import Services
@@ -51,11 +52,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return internal_error(request, exc)
 
     app = Starlette(
-        routes=http.routes(svc),
-        lifespan=lifespan,
         middleware=[Middleware(Cors)],
         exception_handlers={Exception: on_error, HTTPException: http_error},
     )
+    app.router = IndexedRouter(routes=http.routes(svc), lifespan=lifespan)
     app.state.services = svc
     app.state.lifespan = lifespan
     return app

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.testclient import TestClient
 
 from plerome.domain.errors import Conflict, InvalidCredentials, NotFound
 from plerome.entrypoints.asgi import create_app
+from plerome.entrypoints.http.dispatch import IndexedRouter
 from plerome.entrypoints.http.errors import ErrorPolicy
 from plerome.entrypoints.http.json import Json
 from plerome.entrypoints.http.routing import PLEROMA_PREFIXES, ApiRoute, Doc, RouteTable
@@ -235,3 +237,46 @@ def test_unrouted_paths_answer_json_when_mounted_too(make_settings):
         r = c.get("/social/api/v1/accounts/verify_credentials/", follow_redirects=False)
         assert r.status_code == 307
         assert r.headers["location"] == "http://testserver/social/api/v1/accounts/verify_credentials"
+
+
+def concrete(path_format: str) -> str:
+    """A request path that a route's template matches: each parameter filled with a plain value."""
+    return re.sub(r"\{[^}]+\}", "x1", path_format)
+
+
+def test_the_indexed_router_picks_the_route_a_full_scan_picks_for_every_path(client):
+    router = client.app.router
+    assert isinstance(router, IndexedRouter)
+    checked = 0
+    for route in router.routes:
+        if not isinstance(route, Route):
+            continue
+        path = concrete(route.path_format)
+        for method in sorted(route.methods or {"GET"}):
+            scope = {"type": "http", "path": path, "method": method, "root_path": "", "headers": []}
+            first = next(r for r in router.routes if r.matches(scope)[0] is Match.FULL)
+            indexed = next(r for r in router._candidates(path) if r.matches(scope)[0] is Match.FULL)
+            assert indexed is first, f"{method} {path}"
+            checked += 1
+    assert checked > 150
+
+
+def test_the_indexed_router_keeps_the_order_routes_were_added_in():
+    async def named(request: Request) -> Response:
+        return Response(request.scope["route"].name)
+
+    router = IndexedRouter(
+        routes=[
+            Route("/a/{anything}", named, name="param first"),
+            Route("/a/b", named, name="literal second"),
+            Route("/a/b/c/d/e", named, name="deep"),
+            Route("/{all:path}", named, methods=["POST"], name="catch-all"),
+        ]
+    )
+    with TestClient(Starlette(routes=router.routes)) as plain, TestClient(router) as indexed:
+        for path, method in [("/a/b", "GET"), ("/a/zz", "GET"), ("/a/b/c/d/e", "GET"), ("/q", "POST")]:
+            assert indexed.request(method, path).text == plain.request(method, path).text
+        assert indexed.get("/a/b").text == "param first"
+        assert indexed.get("/q").status_code == 405  # the catch-all matches the path, not the method
+        assert indexed.get("/a/b/c/d/e").text == "deep"
+        assert indexed.get("/nowhere/").status_code == plain.get("/nowhere/").status_code
