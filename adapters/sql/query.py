@@ -6,15 +6,17 @@ statement text the same for any number of ids and never meets a limit on paramet
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
+
+import msgspec
 
 from plerome.domain.pagination import Page
 
 from .database import Dialect
 
 T = TypeVar("T")
+_json = msgspec.json.Encoder().encode
 
 
 def any_of(dialect: Dialect, column: str) -> str:
@@ -32,7 +34,7 @@ def ids_table(dialect: Dialect) -> str:
 
 
 def ids_param(dialect: Dialect, ids: Sequence[str]) -> Any:
-    return list(ids) if dialect.name == "postgres" else json.dumps(list(ids))
+    return list(ids) if dialect.name == "postgres" else _json(list(ids)).decode()
 
 
 def paged(sql: str, args: list[Any], page: Page, column: str = "id") -> tuple[str, list[Any]]:

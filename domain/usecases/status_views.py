@@ -71,7 +71,8 @@ async def load_views(ctx: Context, viewer_id: str | None, statuses: Sequence[Sta
         if st.in_reply_to_account_id:
             account_ids.add(st.in_reply_to_account_id)
     accounts = await s.accounts.get_many(sorted(account_ids))
-    media = await s.attachments.for_statuses(ids) if ids else {}
+    with_media = [st.id for st in every if st.media_ids]
+    media = await s.attachments.for_statuses(with_media) if with_media else {}
     parent_ids = [st.in_reply_to_id for st in every if st.in_reply_to_id]
     parents = await s.statuses.get_many(parent_ids) if parent_ids else {}
     seen_parents = {
