@@ -48,6 +48,12 @@ class Status:
     def is_reblog(self) -> bool:
         return self.reblog_of_id is not None
 
+    @property
+    def counts_as_posted(self) -> bool:
+        """Whether it counts in its author's statuses_count: as Pleroma counts, public and unlisted
+        statuses, reblogs not."""
+        return self.reblog_of_id is None and self.visibility in ("public", "unlisted")
+
 
 @dataclass(frozen=True, slots=True)
 class Draft:

@@ -30,6 +30,7 @@ async def account_stats(
     if not ids:
         return {}
     follows = await ctx.stores.social.counts(ids)
+    posted = await ctx.stores.statuses.posted_counts(ids)
     stats = {}
     for i in ids:
         f = follows.get(i)
@@ -37,6 +38,7 @@ async def account_stats(
         stats[i] = AccountStats(
             followers=f.followers if f else 0,
             following=f.following if f else 0,
+            statuses=posted.get(i, 0),
             follow_requests=f.requests if f and own else 0,
             unread_notifications=await ctx.stores.notifications.unread_count(i) if own else 0,
             unread_conversations=await ctx.stores.conversations.unread_count(i) if own else 0,

@@ -16,6 +16,11 @@ class Statistics:
 
 
 async def statistics(ctx: Context) -> Statistics:
-    # plerome keeps no statuses, federates with no one and records no activity yet: those numbers
-    # are truly zero until the features that produce them count themselves in here.
-    return Statistics(users=await ctx.stores.accounts.count_local(), statuses=0, domains=0, active_month=0)
+    # plerome federates with no one and records no activity yet: those numbers are truly zero until
+    # the features that produce them count themselves in here. Every status is local.
+    return Statistics(
+        users=await ctx.stores.accounts.count_local(),
+        statuses=await ctx.stores.statuses.posted_total(),
+        domains=0,
+        active_month=0,
+    )

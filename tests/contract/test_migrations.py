@@ -10,9 +10,12 @@ import anyio
 import pytest
 
 from plerome.adapters.postgres import PostgresDatabase
+from plerome.adapters.sql import SqlStores
 from plerome.adapters.sql.migrations import load
 from plerome.adapters.sqlite import SqliteDatabase
 from plerome.adapters.sqlite.database import path_from_url
+
+from .conftest import Scene
 
 pytestmark = pytest.mark.anyio
 
@@ -179,5 +182,29 @@ async def test_an_in_memory_sqlite_database_works_with_no_readers():
         )
         assert (await db.fetch_one("SELECT count(*) AS n FROM jobs"))["n"] == 1
         assert db.pool_stats().size == 1
+    finally:
+        await db.close()
+
+
+async def test_the_statuses_count_migration_counts_the_statuses_already_there(tmp_path, make):
+    db = SqliteDatabase(str(tmp_path / "upgrade.sqlite3"), auto_migrate=False)
+    try:
+        await db.migrate()
+        scene = Scene(SqlStores(db), make)
+        alice, bob = await scene.account("alice"), await scene.account("bob")
+        first = await scene.status(alice)
+        await scene.status(alice, visibility="unlisted")
+        await scene.status(alice, visibility="private")
+        await scene.status(bob, reblog_of=first)
+        # the database as it was before 0008
+        for statement in (
+            "DROP TRIGGER statuses_counted",
+            "DROP TRIGGER statuses_uncounted",
+            "DROP TABLE account_status_counts",
+            "DELETE FROM schema_migrations WHERE version LIKE '0008%'",
+        ):
+            await db.execute(statement)
+        assert [v[:4] for v in await db.migrate()] == ["0008"]
+        assert await SqlStores(db).statuses.posted_counts([alice, bob]) == {alice: 2, bob: 0}
     finally:
         await db.close()

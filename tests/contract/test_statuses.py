@@ -191,8 +191,28 @@ async def test_reblogs_are_found_by_author_and_by_what_they_reblog(world, stores
     assert await stores.statuses.reblogs(a.id, Page()) == [carol_a, bob_a]
     assert ids(await stores.statuses.reblogs(a.id, Page(max_id=carol_a.id))) == [bob_a.id]
     assert ids(await stores.statuses.reblogs(a.id, Page(min_id=bob_a.id))) == [carol_a.id]
-    assert await stores.statuses.count_by(carol) == 2
-    assert await stores.statuses.count_by(alice) == 2
+
+
+async def test_statuses_count_holds_public_and_unlisted_statuses_not_reblogs_and_follows_deletes(
+    world, stores
+):
+    alice, bob, carol = await world.accounts("alice", "bob", "carol")
+    kept = [await world.post(alice), await world.post(alice, visibility="unlisted")]
+    private = await world.post(alice, visibility="private")
+    await world.post(alice, visibility="direct", mentioned_ids=(bob,))
+    await world.reblog(bob, kept[0])
+    assert await stores.statuses.posted_counts([alice, bob, carol, alice, "nobody"]) == {
+        alice: 2,
+        bob: 0,
+        carol: 0,
+        "nobody": 0,
+    }
+    assert await stores.statuses.posted_total() == 2
+    assert await stores.statuses.delete(private.id)
+    assert await stores.statuses.delete(kept[0].id)  # its reblog goes with it
+    assert await stores.statuses.posted_counts([alice, bob]) == {alice: 1, bob: 0}
+    assert await stores.statuses.posted_counts([]) == {}
+    assert await stores.statuses.posted_total() == 1
 
 
 async def test_a_viewers_marks_on_a_page_come_in_one_answer(world, stores, make):

@@ -21,8 +21,14 @@ def mastodon_py_version(version: str) -> tuple[int, ...]:
 
 @pytest.mark.parametrize("path", ["/api/v1/instance", "/api/v1/instance/"])
 def test_v1_instance_has_what_clients_read(client, api, settings, path):
-    api.user("alice")
+    alice = api.user("alice")
     api.user("bob")
+    auth = {"Authorization": f"Bearer {api.token(alice)}"}
+    for visibility in ("public", "unlisted", "private"):
+        posted = client.post(
+            "/api/v1/statuses", json={"status": "hi", "visibility": visibility}, headers=auth
+        )
+        assert posted.status_code == 200
     r = client.get(path)
     assert r.status_code == 200
     body = r.json()
@@ -31,7 +37,7 @@ def test_v1_instance_has_what_clients_read(client, api, settings, path):
     assert body["version"] == "2.7.2 (compatible; Pleroma 2.5.0; plerome 0.1.0)"
     assert mastodon_py_version(body["version"]) == (2, 7, 2)  # < 3.1.4: Mastodon.py uses /api/v1/media
     assert body["urls"] == {"streaming_api": "ws://127.0.0.1:4000"}
-    assert body["stats"] == {"user_count": 2, "status_count": 0, "domain_count": 0}
+    assert body["stats"] == {"user_count": 2, "status_count": 2, "domain_count": 0}  # private not counted
     assert body["thumbnail"] == f"{BASE}/images/banner.png"
     assert body["languages"] == ["en"]
     assert body["registrations"] is False

@@ -309,3 +309,18 @@ def test_lists_leave_out_statuses_their_viewer_may_no_longer_see(client, alice, 
     client.post(f"/api/v1/accounts/{alice[0].id}/unfollow", headers=bob[1])
     assert client.get("/api/v1/favourites", headers=bob[1]).json() == []
     assert client.get("/api/v1/bookmarks", headers=bob[1]).json() == []
+
+
+def test_statuses_count_counts_public_and_unlisted_statuses_as_pleroma_does(client, alice, bob):
+    first = post(client, alice, "one")
+    post(client, alice, "two", visibility="unlisted")
+    post(client, alice, "three", visibility="private")
+    post(client, alice, "@bob four", visibility="direct")
+    reblog = client.post(f"/api/v1/statuses/{first['id']}/reblog", headers=alice[1])
+    assert reblog.status_code == 200
+    assert reblog.json()["account"]["statuses_count"] == 2  # reblogs, private and direct not counted
+    me = client.get("/api/v1/accounts/verify_credentials", headers=alice[1]).json()
+    assert me["statuses_count"] == 2
+    assert client.delete(f"/api/v1/statuses/{first['id']}", headers=alice[1]).status_code == 200
+    assert client.get(f"/api/v1/accounts/{alice[0].id}").json()["statuses_count"] == 1
+    assert client.get(f"/api/v1/accounts/{bob[0].id}").json()["statuses_count"] == 0
