@@ -11,7 +11,7 @@ from plerome.domain.pagination import Page
 from plerome.ports.conversations import ConversationQuery
 
 from .database import Executor, Row, from_micros, to_micros
-from .query import any_of, ids_param, paged
+from .query import any_of, ids_param, limit, paged
 
 _COLUMNS = "p.id, p.account_id, p.context_id, p.unread, p.last_status_id, p.updated_at"
 _SELECT = f"SELECT {_COLUMNS} FROM participations p"
@@ -124,8 +124,8 @@ class SqlConversations:
                 sql += f" AND (p.last_status_id {op} ? OR (p.last_status_id = ? AND p.id {op} ?))"
                 args += [key[0], key[0], key[1]]
         order = "ASC" if page.min_id is not None else "DESC"
-        sql += f" ORDER BY p.last_status_id {order}, p.id {order} LIMIT ?"
-        rows = await self._db.fetch_all(sql, *args, page.limit)
+        sql += f" ORDER BY p.last_status_id {order}, p.id {order}{limit(page.limit)}"
+        rows = await self._db.fetch_all(sql, *args)
         found = await self._with_recipients(rows)
         return found[::-1] if page.min_id is not None else found
 

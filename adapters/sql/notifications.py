@@ -10,6 +10,7 @@ from plerome.domain.pagination import Page
 from plerome.ports.notifications import NotificationQuery
 
 from .database import Executor, Row, from_micros, to_micros
+from .query import limit
 
 _COLUMNS = "id, account_id, type, from_account_id, status_id, emoji, target_id, seen, created_at"
 _SELECT = f"SELECT {_COLUMNS} FROM notifications"
@@ -91,7 +92,7 @@ class SqlNotifications:
         # min_id: the oldest `limit` above it, fetched upwards and handed back newest first
         order = "ASC" if page.min_id is not None else "DESC"
         rows = await self._db.fetch_all(
-            f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY id {order} LIMIT ?", *args, page.limit
+            f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY id {order}{limit(page.limit)}", *args
         )
         found = [notification_from_row(r) for r in rows]
         return found[::-1] if page.min_id is not None else found

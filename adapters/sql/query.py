@@ -46,8 +46,15 @@ def paged(sql: str, args: list[Any], page: Page, column: str = "id") -> tuple[st
             sql += f" AND {column} {op} ?"
             args.append(bound)
     order = "ASC" if page.min_id is not None else "DESC"
-    args.append(page.limit)
-    return f"{sql} ORDER BY {column} {order} LIMIT ?", args
+    return f"{sql} ORDER BY {column} {order}{limit(page.limit)}", args
+
+
+def limit(n: int, *, offset: int | None = None) -> str:
+    """` LIMIT n [OFFSET m]` written into the statement, not bound: Postgres plans a prepared statement
+    once for any arguments, and a plan that does not know its limit expects a tenth of the table
+    and walks no index (a 20-status page took 2 s at a million rows). Only ints get in."""
+    text = f" LIMIT {int(n)}"
+    return text if offset is None else f"{text} OFFSET {int(offset)}"
 
 
 def newest_first(items: list[T], page: Page) -> list[T]:

@@ -4,11 +4,15 @@ A status's mentions, tags and attachments live in tables of their own and come b
 correlated subqueries: one statement per read, whatever the page size.
 
 Timelines apply domain.visibility (can_see, and hidden_from_lists for lists) in SQL, so a page is the
-first `limit` rows of an index walk and its cost does not grow with the table. The home timeline is
-the union of three sources, each read from its own index and cut at the page size: the viewer's own
-statuses, those mentioning the viewer, and each followee's. Per followee, Postgres runs a LATERAL
-subquery; SQLite has none, so it bounds each followee's index range by that followee's n-th eligible
-status (a correlated subquery it evaluates once per followee).
+first `limit` rows of an index walk and its cost does not grow with the table. The home timeline
+first walks a window of the newest statuses for the viewer's own and followees', beside the newest
+statuses mentioning the viewer; below the window it is the union of three sources, each read from
+its own index and cut at the page size. Per followee, Postgres runs a LATERAL subquery; SQLite has
+none, so it bounds each followee's index range by that followee's n-th eligible status.
+
+Every statement must plan well for any arguments, since Postgres may reuse one generic plan for a
+prepared statement: limits are written in (`query.limit`), and "mentions the viewer" is a lookup by
+key per status, never a join or a hash of all the viewer's mentions.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from plerome.ports.statuses import Mark, TimelineQuery, ViewerMarks
 
 from .database import Dialect, Executor, Row, UniqueViolation, from_micros, to_micros
 from .query import any_of, ids_param, newest_first
+from .query import limit as _limit
 
 _COLUMNS = (
     "id",
@@ -170,31 +175,21 @@ def _order(page: Page) -> str:
 
 def _mentions(alias: str) -> str:
     """Whether status `alias` mentions the viewer (one `?`): one lookup by key per status. A scalar
-    subquery, since Postgres would turn an EXISTS into a hash of every status mentioning the viewer,
-    which grows with the table."""
+    subquery, since Postgres would turn an EXISTS (or a join) into a hash or a sort of every status
+    mentioning the viewer, which grows with the table; with a plan made for any viewer (a prepared
+    statement's generic plan) it did, and a public page at a million rows cost 3x one at a thousand."""
     return (
         f"(SELECT 1 FROM status_mentions m{alias} WHERE m{alias}.status_id = {alias}.id"
         f" AND m{alias}.account_id = ? LIMIT 1) IS NOT NULL"
     )
 
 
-# A query's own statuses `s` are LEFT JOINed to the viewer's mention of them (`_MENTION_JOIN`): a
-# join lets each engine pick its way (a lookup by key per status, or a hash of a small table).
-_MENTION_JOIN = " LEFT JOIN status_mentions sv ON sv.status_id = s.id AND sv.account_id = ?"
-_JOINED = "sv.status_id IS NOT NULL"
-
-
-def _mention_join(q: TimelineQuery) -> _Sql:
-    return _Sql(_MENTION_JOIN, (q.viewer_id,)) if q.viewer_id is not None else _Sql("")
-
-
-def _can_see(alias: str, q: TimelineQuery, *, hide: bool, joined: bool = False) -> _Sql:
-    """can_see(status `alias`, viewer) — and, with `hide`, not hidden_from_lists — for q.viewer_id.
-    `joined`: the status is `s`, joined to the viewer's mention of it."""
+def _can_see(alias: str, q: TimelineQuery, *, hide: bool) -> _Sql:
+    """can_see(status `alias`, viewer) — and, with `hide`, not hidden_from_lists — for q.viewer_id."""
     a, v = alias, q.viewer_id
     if v is None:
         return _Sql(f"{a}.visibility IN ('public', 'unlisted')")
-    mentioned = _Sql(_JOINED) if joined else _Sql(_mentions(a), (v,))
+    mentioned = _Sql(_mentions(a), (v,))
     seen = (
         _Sql(
             f"({a}.account_id = ? OR (NOT EXISTS (SELECT 1 FROM blocks vb"
@@ -227,9 +222,9 @@ def _hides(q: TimelineQuery) -> bool:
     return not (q.kind == "account" and q.account_id == q.viewer_id)
 
 
-def _eligible(alias: str, q: TimelineQuery, *, joined: bool = False) -> _Sql:
+def _eligible(alias: str, q: TimelineQuery) -> _Sql:
     """What every list asks of a status besides its source: the list's filters, and that the viewer
-    may see it (a reblog: and what it reblogs). `joined`: as for _can_see."""
+    may see it (a reblog: and what it reblogs)."""
     a, hide = alias, _hides(q)
     parts = []
     if q.exclude_reblogs:
@@ -238,7 +233,7 @@ def _eligible(alias: str, q: TimelineQuery, *, joined: bool = False) -> _Sql:
         parts.append(_Sql(f"{a}.in_reply_to_id IS NULL"))
     if q.only_media:
         parts.append(_Sql(f"{a}.has_media"))
-    parts.append(_can_see(a, q, hide=hide, joined=joined))
+    parts.append(_can_see(a, q, hide=hide))
     inner = _Sql(
         f"({a}.reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM statuses o{a}"
         f" WHERE o{a}.id = {a}.reblog_of_id AND "
@@ -298,9 +293,10 @@ class SqlStatuses:
     async def in_thread(self, context_id: str, limit: int) -> list[Status]:
         return await self._fetch(
             _Sql(
-                self._select + " WHERE s.context_id = ? AND s.reblog_of_id IS NULL ORDER BY s.id LIMIT ?",
-                (context_id, limit),
+                self._select + " WHERE s.context_id = ? AND s.reblog_of_id IS NULL ORDER BY s.id",
+                (context_id,),
             )
+            + _limit(limit)
         )
 
     async def reblog_of(self, account_id: str, status_id: str) -> Status | None:
@@ -342,7 +338,7 @@ class SqlStatuses:
     async def reblogs(self, status_id: str, page: Page) -> list[Status]:
         where = _and([_Sql("s.reblog_of_id = ?", (status_id,)), _bounds("s.id", page)])
         sql = _Sql(self._select + " WHERE ") + where
-        sql += _Sql(f" ORDER BY s.id {_order(page)} LIMIT ?", (page.limit,))
+        sql += f" ORDER BY s.id {_order(page)}{_limit(page.limit)}"
         return newest_first(await self._fetch(sql), page)
 
     async def posted_counts(self, account_ids: Sequence[str]) -> dict[str, int]:
@@ -382,7 +378,7 @@ class SqlStatuses:
             if query.viewer_id is None:
                 return []
             return await self._home(query, page)
-        order, limit = _order(page), _Sql(" LIMIT ?", (page.limit,))
+        order = _order(page)
         if query.kind == "tag":
             # Walk status_tags (tag, status_id) in order; each row's status is one lookup by key.
             where = _and(
@@ -390,10 +386,10 @@ class SqlStatuses:
                     _Sql("tt.tag = ? AND s.id = tt.status_id", (query.tag or "",)),
                     _Sql("s.visibility = 'public' AND s.reblog_of_id IS NULL"),
                     _bounds("tt.status_id", page),
-                    _eligible("s", query, joined=True),
+                    _eligible("s", query),
                 ]
             )
-            sql = _Sql(_select(self._dialect, "status_tags tt CROSS JOIN statuses s")) + _mention_join(query)
+            sql = _Sql(_select(self._dialect, "status_tags tt CROSS JOIN statuses s"))
             sql += " WHERE " + where
             sql += f" ORDER BY tt.status_id {order}"
         else:
@@ -404,9 +400,9 @@ class SqlStatuses:
                 source = _Sql("s.account_id = ?", (query.account_id or "",))
             else:
                 raise ValueError(f"unknown timeline kind {query.kind!r}")
-            where = _and([source, _bounds("s.id", page), _eligible("s", query, joined=True)])
-            sql = _Sql(self._select) + _mention_join(query) + " WHERE " + where + f" ORDER BY s.id {order}"
-        return newest_first(await self._fetch(sql + limit), page)
+            where = _and([source, _bounds("s.id", page), _eligible("s", query)])
+            sql = _Sql(self._select) + " WHERE " + where + f" ORDER BY s.id {order}"
+        return newest_first(await self._fetch(sql + _limit(page.limit)), page)
 
     async def _home(self, q: TimelineQuery, page: Page) -> list[Status]:
         """First the newest `home_window * limit` statuses of the page's range, read in id order and each
@@ -419,26 +415,38 @@ class SqlStatuses:
         edge = (
             _Sql("(SELECT e.id FROM statuses e WHERE ")
             + _and([_bounds("e.id", page)])
-            + _Sql(f" ORDER BY e.id {order} LIMIT 1 OFFSET ?)", (n * self.home_window - 1,))
+            + f" ORDER BY e.id {order}{_limit(1, offset=n * self.home_window - 1)})"
         )
-        in_window = (
-            _Sql("s.id >= COALESCE(") + edge + _Sql(", ?)", ("",))
-            if order == "DESC"
-            else _Sql("s.id <= COALESCE(") + edge + _Sql(", ?)", (_HIGHEST,))
-        )
-        # The followees as uncorrelated IN lists: each engine reads them once into a hash or an index.
+
+        def in_window(column: str) -> _Sql:
+            if order == "DESC":
+                return _Sql(f"{column} >= COALESCE(") + edge + _Sql(", ?)", ("",))
+            return _Sql(f"{column} <= COALESCE(") + edge + _Sql(", ?)", (_HIGHEST,))
+
+        # The viewer's own and followees' statuses, the followees as uncorrelated IN lists (each
+        # engine reads them once into a hash or an index); those mentioning the viewer come from
+        # status_mentions, read from the viewer's end of its index.
         in_home = _Sql(
             "(s.account_id = ?"
             " OR s.account_id IN (SELECT wf.followee_id FROM follows wf"
             " WHERE wf.follower_id = ? AND wf.state = 'accepted' AND wf.show_reblogs)"
             " OR (s.reblog_of_id IS NULL AND s.account_id IN (SELECT wo.followee_id FROM follows wo"
-            " WHERE wo.follower_id = ? AND wo.state = 'accepted'))"
-            f" OR {_JOINED})",
+            " WHERE wo.follower_id = ? AND wo.state = 'accepted')))",
             (viewer, viewer, viewer),
         )
-        scan = _Sql(self._select) + _mention_join(q) + " WHERE "
-        scan += _and([in_window, bounds, in_home, _eligible("s", q, joined=True)])
-        got = await self._fetch(scan + _Sql(f" ORDER BY s.id {order} LIMIT ?", (n,)))
+        scan = (
+            _Sql("SELECT s.id FROM statuses s WHERE ")
+            + _and([in_window("s.id"), bounds, in_home, _eligible("s", q)])
+            + f" ORDER BY s.id {order}{_limit(n)}"
+        )
+        ids = (
+            _Sql("SELECT u.id FROM (SELECT a1.id FROM (")
+            + scan
+            + ") a1 UNION SELECT a2.id FROM ("
+            + self._mentioning(q, page, within=in_window("hm.status_id"))
+            + f") a2) u ORDER BY u.id {order}{_limit(n)}"
+        )
+        got = await self._fetch(_Sql(self._select + " WHERE s.id IN (") + ids + f") ORDER BY s.id {order}")
         if len(got) == n:
             return newest_first(got, page)
         edge_row = await self._db.fetch_one("SELECT " + edge.text[1:-1].removeprefix("SELECT "), *edge.args)
@@ -458,17 +466,9 @@ class SqlStatuses:
         own = (
             _Sql("SELECT s.id FROM statuses s WHERE s.account_id = ? AND ", (viewer,))
             + _and([_bounds("s.id", page), _eligible("s", q)])
-            + _Sql(f" ORDER BY s.id {order} LIMIT ?", (n,))
+            + f" ORDER BY s.id {order}{_limit(n)}"
         )
-        mentioning = (
-            _Sql(
-                "SELECT s.id FROM status_mentions hm CROSS JOIN statuses s"
-                " WHERE hm.account_id = ? AND s.id = hm.status_id AND ",
-                (viewer,),
-            )
-            + _and([_bounds("hm.status_id", page), _eligible("s", q)])
-            + _Sql(f" ORDER BY hm.status_id {order} LIMIT ?", (n,))
-        )
+        mentioning = self._mentioning(q, page)
         followed = self._followed(q, page)
         ids = (
             _Sql("SELECT u.id FROM (SELECT a1.id FROM (")
@@ -477,9 +477,23 @@ class SqlStatuses:
             + mentioning
             + ") a2 UNION SELECT a3.id FROM ("
             + followed
-            + _Sql(f") a3) u ORDER BY u.id {order} LIMIT ?", (n,))
+            + f") a3) u ORDER BY u.id {order}{_limit(n)}"
         )
         return await self._fetch(_Sql(self._select + " WHERE s.id IN (") + ids + f") ORDER BY s.id {order}")
+
+    def _mentioning(self, q: TimelineQuery, page: Page, within: _Sql | None = None) -> _Sql:
+        """The ids of the statuses mentioning the viewer (and `within`, a condition on hm.status_id),
+        read from the viewer's end of status_mentions and cut at the page size."""
+        order = _order(page)
+        return (
+            _Sql(
+                "SELECT s.id FROM status_mentions hm CROSS JOIN statuses s"
+                " WHERE hm.account_id = ? AND s.id = hm.status_id AND ",
+                (q.viewer_id,),
+            )
+            + _and([within or _Sql(""), _bounds("hm.status_id", page), _eligible("s", q)])
+            + f" ORDER BY hm.status_id {order}{_limit(page.limit)}"
+        )
 
     def _followed(self, q: TimelineQuery, page: Page) -> _Sql:
         """The statuses of the viewer's accepted followees (their reblogs only with show_reblogs): at
@@ -504,14 +518,14 @@ class SqlStatuses:
             return (
                 _Sql("SELECT x.id FROM follows hf CROSS JOIN LATERAL (SELECT s.id FROM statuses s WHERE ")
                 + per_followee("s")
-                + _Sql(f" ORDER BY s.id {order} LIMIT ?) x WHERE ", (n,))
+                + f" ORDER BY s.id {order}{_limit(n)}) x WHERE "
                 + follows
             )
         # The n-th eligible status of this followee within the page's bounds (or the open end).
         nth = (
             _Sql("(SELECT x.id FROM statuses x WHERE ")
             + per_followee("x")
-            + _Sql(f" ORDER BY x.id {order} LIMIT 1 OFFSET ?)", (n - 1,))
+            + f" ORDER BY x.id {order}{_limit(1, offset=n - 1)})"
         )
         if order == "DESC":
             edge = _Sql("s.id >= COALESCE(") + nth + _Sql(", ?)", ("",))
@@ -520,7 +534,7 @@ class SqlStatuses:
         return (
             _Sql("SELECT s.id FROM follows hf CROSS JOIN statuses s WHERE ")
             + _and([follows, edge, per_followee("s")])
-            + _Sql(f" ORDER BY s.id {order} LIMIT ?", (n,))
+            + f" ORDER BY s.id {order}{_limit(n)}"
         )
 
     async def search(self, viewer_id: str | None, text: str, page: Page, offset: int) -> list[Status]:
@@ -536,7 +550,7 @@ class SqlStatuses:
             ]
         )
         sql = _Sql(self._select + " WHERE ") + where
-        sql += _Sql(f" ORDER BY s.id {_order(page)} LIMIT ?", (page.limit + max(0, offset),))
+        sql += f" ORDER BY s.id {_order(page)}{_limit(page.limit + max(0, offset))}"
         return newest_first(await self._fetch(sql), page)[max(0, offset) :]
 
     # -- Idempotency-Key
@@ -609,7 +623,7 @@ class SqlMarks:
     async def _page(self, column: str, value: str, page: Page) -> list[Mark]:
         where = _and([_Sql(f"{column} = ?", (value,)), _bounds("id", page)])
         sql = _Sql(f"{self._select} WHERE ") + where
-        sql += _Sql(f" ORDER BY id {_order(page)} LIMIT ?", (page.limit,))
+        sql += f" ORDER BY id {_order(page)}{_limit(page.limit)}"
         rows = await self._db.fetch_all(sql.text, *sql.args)
         return newest_first([_mark_from_row(r) for r in rows], page)
 
