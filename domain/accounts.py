@@ -91,6 +91,17 @@ class Account:
         return self.is_active and self.is_confirmed
 
 
+@dataclass(frozen=True, slots=True)
+class AccountCounts:
+    """The numbers an account entity shows, kept by the store: its statuses as Pleroma counts them
+    (Status.counts_as_posted), accepted followers and follows, and pending requests to follow it."""
+
+    statuses: int = 0
+    followers: int = 0
+    following: int = 0
+    follow_requests: int = 0
+
+
 def nickname_key(nickname: str) -> str:
     """Nicknames are unique regardless of case; this is the form they are compared in."""
     return nickname.casefold()

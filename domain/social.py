@@ -65,15 +65,6 @@ class Relationship:
         return self.blocking or self.blocked_by
 
 
-@dataclass(frozen=True, slots=True)
-class FollowCounts:
-    """The numbers an account entity shows: accepted followers and follows, and pending requests to it."""
-
-    followers: int = 0
-    following: int = 0
-    requests: int = 0
-
-
 def initial_follow_state(target_locked: bool) -> FollowState:
     """Locked accounts approve their followers; everyone else is followed at once."""
     return "pending" if target_locked else "accepted"

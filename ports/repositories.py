@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from plerome.domain.accounts import Account
+from plerome.domain.accounts import Account, AccountCounts
 from plerome.domain.jobs import Job, QueueStats
 from plerome.domain.oauth import App, AuthCode, NewToken, Token
 
@@ -45,6 +45,8 @@ class Accounts(Protocol):
     async def update(self, account: Account) -> None: ...
     async def delete(self, account_id: str) -> bool: ...
     async def count_local(self) -> int: ...
+    async def counts(self, account_ids: Sequence[str]) -> dict[str, AccountCounts]: ...  # zeros for unknown
+    async def statuses_total(self) -> int: ...  # the sum of every account's statuses count
 
 
 class Apps(Protocol):

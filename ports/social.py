@@ -9,7 +9,7 @@ from typing import Protocol
 
 from plerome.domain.accounts import Account
 from plerome.domain.pagination import Page
-from plerome.domain.social import Block, Follow, FollowCounts, Mute, Relationship
+from plerome.domain.social import Block, Follow, Mute, Relationship
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +39,6 @@ class SocialGraph(Protocol):
     async def followers(self, account_id: str, page: Page) -> list[Follow]: ...  # accepted, newest first
     async def following(self, account_id: str, page: Page) -> list[Follow]: ...
     async def follow_requests(self, account_id: str, page: Page) -> list[Follow]: ...  # pending, to account
-    async def follow_counts(self, account_id: str) -> tuple[int, int]: ...  # (followers, following) accepted
-    async def pending_count(self, account_id: str) -> int: ...
-    async def counts(self, account_ids: Sequence[str]) -> dict[str, FollowCounts]: ...  # one round-trip
 
     async def subscribe(self, subscriber_id: str, target_id: str, now: datetime) -> None: ...
     async def unsubscribe(self, subscriber_id: str, target_id: str) -> bool: ...

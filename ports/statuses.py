@@ -63,9 +63,6 @@ class Statuses(Protocol):
     async def reblogged(self, account_id: str, status_ids: Sequence[str]) -> set[str]: ...
     async def viewer_marks(self, account_id: str, status_ids: Sequence[str]) -> ViewerMarks: ...  # one trip
     async def reblogs(self, status_id: str, page: Page) -> list[Status]: ...  # its wrappers, newest first
-    # statuses_count of each account (Status.counts_as_posted), kept by add and delete; 0 for none
-    async def posted_counts(self, account_ids: Sequence[str]) -> dict[str, int]: ...
-    async def posted_total(self) -> int: ...  # the instance's statuses: the sum of every account's
     async def adjust_counts(
         self, status_id: str, *, replies: int = 0, favourites: int = 0, reblogs: int = 0
     ) -> None: ...

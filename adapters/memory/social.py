@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from plerome.domain.accounts import Account, nickname_key
 from plerome.domain.pagination import Page
-from plerome.domain.social import Block, Follow, FollowCounts, Mute, Relationship
+from plerome.domain.social import Block, Follow, Mute, Relationship
 from plerome.ports.social import AccountSearch
 
 from .paging import paginate
@@ -75,25 +75,6 @@ class MemorySocialGraph:
 
     async def follow_requests(self, account_id: str, page: Page) -> list[Follow]:
         return paginate(self._follows("followers", account_id, "pending"), page, lambda f: f.id)
-
-    async def follow_counts(self, account_id: str) -> tuple[int, int]:
-        return (
-            len(self._follows("followers", account_id, "accepted")),
-            len(self._follows("following", account_id, "accepted")),
-        )
-
-    async def pending_count(self, account_id: str) -> int:
-        return len(self._follows("followers", account_id, "pending"))
-
-    async def counts(self, account_ids: Sequence[str]) -> dict[str, FollowCounts]:
-        wanted = set(account_ids)
-        tally = {i: [0, 0, 0] for i in wanted}
-        for f in self._s.follows.values():
-            if f.followee_id in wanted:
-                tally[f.followee_id][0 if f.state == "accepted" else 2] += 1
-            if f.follower_id in wanted and f.state == "accepted":
-                tally[f.follower_id][1] += 1
-        return {i: FollowCounts(*n) for i, n in tally.items()}
 
     async def subscribe(self, subscriber_id: str, target_id: str, now: datetime) -> None:
         async with self._stores._writing():

@@ -139,16 +139,6 @@ class MemoryStatuses(_Part):
             frozenset(await self.reblogged(account_id, ids)),
         )
 
-    async def posted_counts(self, account_ids: Sequence[str]) -> dict[str, int]:
-        counts = dict.fromkeys(account_ids, 0)
-        for s in self._s.statuses.values():
-            if s.account_id in counts and s.counts_as_posted:
-                counts[s.account_id] += 1
-        return counts
-
-    async def posted_total(self) -> int:
-        return sum(1 for s in self._s.statuses.values() if s.counts_as_posted)
-
     async def adjust_counts(
         self, status_id: str, *, replies: int = 0, favourites: int = 0, reblogs: int = 0
     ) -> None:

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from plerome.domain.accounts import Account, nickname_key
+from plerome.domain.accounts import Account, AccountCounts, nickname_key
 from plerome.domain.attachments import Attachment
 from plerome.domain.backups import Backup
 from plerome.domain.captcha import CaptchaChallenge
@@ -152,6 +152,21 @@ class _Accounts(_Repo):
 
     async def count_local(self) -> int:
         return len(self._s.accounts)
+
+    async def counts(self, account_ids: Sequence[str]) -> dict[str, AccountCounts]:
+        tally = {i: [0, 0, 0, 0] for i in account_ids}
+        for st in self._s.statuses.values():
+            if st.account_id in tally and st.counts_as_posted:
+                tally[st.account_id][0] += 1
+        for f in self._s.follows.values():
+            if f.followee_id in tally:
+                tally[f.followee_id][1 if f.state == "accepted" else 3] += 1
+            if f.follower_id in tally and f.state == "accepted":
+                tally[f.follower_id][2] += 1
+        return {i: AccountCounts(*n) for i, n in tally.items()}
+
+    async def statuses_total(self) -> int:
+        return sum(1 for st in self._s.statuses.values() if st.counts_as_posted)
 
 
 def _cascade_social(s: _State, account_id: str) -> None:

@@ -7,10 +7,18 @@ from typing import Any
 
 import msgspec
 
-from plerome.domain.accounts import Account, MfaSettings, NotificationSettings, ProfileField, nickname_key
+from plerome.domain.accounts import (
+    Account,
+    AccountCounts,
+    MfaSettings,
+    NotificationSettings,
+    ProfileField,
+    nickname_key,
+)
 from plerome.domain.errors import Conflict
 
 from .database import Executor, Row, UniqueViolation, from_micros, to_micros
+from .query import any_of, ids_param
 
 TAKEN = "Nickname or email has already been taken."
 
@@ -164,6 +172,10 @@ _SELECT = f"SELECT {SELECT_COLUMNS} FROM accounts a"
 class SqlAccounts:
     def __init__(self, db: Executor) -> None:
         self._db = db
+        self._counts_sql = (
+            "SELECT account_id, statuses, followers, following, follow_requests FROM account_counts"
+            f" WHERE {any_of(db.dialect, 'account_id')}"
+        )
 
     async def add(self, account: Account) -> None:
         # DO NOTHING rather than an error, so a Postgres transaction is still usable after a Conflict.
@@ -202,3 +214,20 @@ class SqlAccounts:
     async def count_local(self) -> int:
         row = await self._db.fetch_one("SELECT count(*) AS n FROM accounts")
         return int(row["n"]) if row else 0
+
+    async def counts(self, account_ids: Sequence[str]) -> dict[str, AccountCounts]:
+        # account_counts is kept by triggers (migration 0008)
+        ids = list(dict.fromkeys(account_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(self._counts_sql, ids_param(self._db.dialect, ids))
+        counts = dict.fromkeys(ids, AccountCounts())
+        for r in rows:
+            counts[r["account_id"]] = AccountCounts(
+                int(r["statuses"]), int(r["followers"]), int(r["following"]), int(r["follow_requests"])
+            )
+        return counts
+
+    async def statuses_total(self) -> int:
+        row = await self._db.fetch_one("SELECT sum(statuses) AS n FROM account_counts")
+        return int(row["n"] or 0) if row else 0

@@ -13,12 +13,12 @@ from typing import Any
 
 from plerome.domain.accounts import Account, nickname_key
 from plerome.domain.pagination import Page
-from plerome.domain.social import Block, Follow, FollowCounts, Mute, Relationship
+from plerome.domain.social import Block, Follow, Mute, Relationship
 from plerome.ports.social import AccountSearch
 
 from .accounts import SELECT_COLUMNS, account_from_row
 from .database import Executor, Row, from_micros, from_micros_or_none, to_micros
-from .query import any_of, ids_param, ids_table, newest_first, paged
+from .query import ids_param, ids_table, newest_first, paged
 
 _FOLLOW = "SELECT id, follower_id, followee_id, state, show_reblogs, created_at FROM follows"
 _BLOCK = "SELECT id, blocker_id, blocked_id, created_at FROM blocks"
@@ -99,12 +99,6 @@ class SqlSocialGraph:
                 " WHERE s.subscriber_id = ? AND s.target_id = t.value",
             )
         )
-        self._counts_sql = (
-            "SELECT followee_id AS account_id, state AS kind, count(*) AS n FROM follows"
-            f" WHERE {any_of(d, 'followee_id')} GROUP BY followee_id, state"
-            " UNION ALL SELECT follower_id, 'following', count(*) FROM follows"
-            f" WHERE {any_of(d, 'follower_id')} AND state = 'accepted' GROUP BY follower_id"
-        )
 
     # -- relationships
 
@@ -177,24 +171,6 @@ class SqlSocialGraph:
 
     async def follow_requests(self, account_id: str, page: Page) -> list[Follow]:
         return await self._follows("followee_id", account_id, "pending", page)
-
-    async def counts(self, account_ids: Sequence[str]) -> dict[str, FollowCounts]:
-        wanted = list(dict.fromkeys(account_ids))
-        if not wanted:
-            return {}
-        ids = ids_param(self._db.dialect, wanted)
-        tally = {i: {"followers": 0, "following": 0, "requests": 0} for i in wanted}
-        field = {"accepted": "followers", "pending": "requests", "following": "following"}
-        for r in await self._db.fetch_all(self._counts_sql, ids, ids):
-            tally[r["account_id"]][field[r["kind"]]] = int(r["n"])
-        return {i: FollowCounts(**n) for i, n in tally.items()}
-
-    async def follow_counts(self, account_id: str) -> tuple[int, int]:
-        c = (await self.counts([account_id]))[account_id]
-        return c.followers, c.following
-
-    async def pending_count(self, account_id: str) -> int:
-        return (await self.counts([account_id]))[account_id].requests
 
     # -- subscriptions
 

@@ -341,22 +341,6 @@ class SqlStatuses:
         sql += f" ORDER BY s.id {_order(page)}{_limit(page.limit)}"
         return newest_first(await self._fetch(sql), page)
 
-    async def posted_counts(self, account_ids: Sequence[str]) -> dict[str, int]:
-        # account_status_counts is kept by triggers on statuses (migration 0008)
-        ids = list(dict.fromkeys(account_ids))
-        if not ids:
-            return {}
-        sql = _Sql("SELECT account_id, statuses FROM account_status_counts WHERE ")
-        sql += in_ids(self._dialect, "account_id", ids)
-        counts = dict.fromkeys(ids, 0)
-        for row in await self._db.fetch_all(sql.text, *sql.args):
-            counts[row["account_id"]] = int(row["statuses"])
-        return counts
-
-    async def posted_total(self) -> int:
-        row = await self._db.fetch_one("SELECT sum(statuses) AS n FROM account_status_counts")
-        return int(row["n"] or 0) if row else 0
-
     async def adjust_counts(
         self, status_id: str, *, replies: int = 0, favourites: int = 0, reblogs: int = 0
     ) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from plerome.domain.accounts import AccountCounts
+
 from .context import Context
+
+NO_COUNTS = AccountCounts()
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +33,16 @@ async def account_stats(
     ids = list(dict.fromkeys(account_ids))
     if not ids:
         return {}
-    follows = await ctx.stores.social.counts(ids)
-    posted = await ctx.stores.statuses.posted_counts(ids)
+    counts = await ctx.stores.accounts.counts(ids)
     stats = {}
     for i in ids:
-        f = follows.get(i)
+        c = counts.get(i, NO_COUNTS)
         own = i == self_id
         stats[i] = AccountStats(
-            followers=f.followers if f else 0,
-            following=f.following if f else 0,
-            statuses=posted.get(i, 0),
-            follow_requests=f.requests if f and own else 0,
+            followers=c.followers,
+            following=c.following,
+            statuses=c.statuses,
+            follow_requests=c.follow_requests if own else 0,
             unread_notifications=await ctx.stores.notifications.unread_count(i) if own else 0,
             unread_conversations=await ctx.stores.conversations.unread_count(i) if own else 0,
         )

@@ -20,7 +20,7 @@ async def statistics(ctx: Context) -> Statistics:
     # the features that produce them count themselves in here. Every status is local.
     return Statistics(
         users=await ctx.stores.accounts.count_local(),
-        statuses=await ctx.stores.statuses.posted_total(),
+        statuses=await ctx.stores.accounts.statuses_total(),
         domains=0,
         active_month=0,
     )

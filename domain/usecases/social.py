@@ -15,7 +15,6 @@ from plerome.domain.errors import NotFound
 from plerome.domain.pagination import Page
 from plerome.domain.social import (
     Block,
-    FollowCounts,
     Mute,
     Relationship,
     check_can_follow,
@@ -275,8 +274,3 @@ async def search_accounts(
             offset=max(0, offset),
         )
     )
-
-
-async def account_counts(ctx: Context, account_ids: Sequence[str]) -> dict[str, FollowCounts]:
-    """Followers, follows and pending requests of a page of accounts, in one store round-trip."""
-    return await ctx.stores.social.counts(list(dict.fromkeys(account_ids)))

@@ -14,8 +14,10 @@ from plerome.adapters.sql import SqlStores
 from plerome.adapters.sql.migrations import load
 from plerome.adapters.sqlite import SqliteDatabase
 from plerome.adapters.sqlite.database import path_from_url
+from plerome.domain.accounts import AccountCounts
+from plerome.domain.social import Follow
 
-from .conftest import Scene
+from .conftest import NOW, Scene
 
 pytestmark = pytest.mark.anyio
 
@@ -186,7 +188,7 @@ async def test_an_in_memory_sqlite_database_works_with_no_readers():
         await db.close()
 
 
-async def test_the_statuses_count_migration_counts_the_statuses_already_there(tmp_path, make):
+async def test_the_account_counts_migration_counts_what_is_already_there(tmp_path, make):
     db = SqliteDatabase(str(tmp_path / "upgrade.sqlite3"), auto_migrate=False)
     try:
         await db.migrate()
@@ -196,15 +198,19 @@ async def test_the_statuses_count_migration_counts_the_statuses_already_there(tm
         await scene.status(alice, visibility="unlisted")
         await scene.status(alice, visibility="private")
         await scene.status(bob, reblog_of=first)
+        stores = SqlStores(db)
+        await stores.social.follow(Follow("f1", bob, alice, "accepted", True, NOW))
+        await stores.social.follow(Follow("f2", alice, bob, "pending", True, NOW))
         # the database as it was before 0008
-        for statement in (
-            "DROP TRIGGER statuses_counted",
-            "DROP TRIGGER statuses_uncounted",
-            "DROP TABLE account_status_counts",
-            "DELETE FROM schema_migrations WHERE version LIKE '0008%'",
-        ):
-            await db.execute(statement)
+        triggers = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        for name in [t["name"] for t in triggers if t["name"].endswith("counted")]:
+            await db.execute(f"DROP TRIGGER {name}")
+        await db.execute("DROP TABLE account_counts")
+        await db.execute("DELETE FROM schema_migrations WHERE version LIKE '0008%'")
         assert [v[:4] for v in await db.migrate()] == ["0008"]
-        assert await SqlStores(db).statuses.posted_counts([alice, bob]) == {alice: 2, bob: 0}
+        assert await stores.accounts.counts([alice, bob]) == {
+            alice: AccountCounts(statuses=2, followers=1, following=0, follow_requests=0),
+            bob: AccountCounts(statuses=0, followers=0, following=1, follow_requests=1),
+        }
     finally:
         await db.close()

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from plerome.domain.accounts import AccountCounts
 from plerome.domain.pagination import Page
-from plerome.domain.social import Block, Follow, FollowCounts, Mute, Relationship
+from plerome.domain.social import Block, Follow, Mute, Relationship
 from plerome.ports.social import AccountSearch
 
 pytestmark = pytest.mark.anyio
@@ -197,17 +198,24 @@ async def test_counts_for_a_page_of_accounts(g):
     await g.follow(d, b, state="pending")
     await g.follow(b, a)
     await g.follow(a, c, state="pending")
-    counts = await g.stores.social.counts([a.id, b.id, d.id, a.id, "nobody"])
-    assert counts == {
-        a.id: FollowCounts(followers=1, following=1, requests=0),
-        b.id: FollowCounts(followers=2, following=1, requests=1),
-        d.id: FollowCounts(),
-        "nobody": FollowCounts(),
+    counts = g.stores.accounts.counts
+    assert await counts([a.id, b.id, d.id, a.id, "nobody"]) == {
+        a.id: AccountCounts(followers=1, following=1, follow_requests=0),
+        b.id: AccountCounts(followers=2, following=1, follow_requests=1),
+        d.id: AccountCounts(),
+        "nobody": AccountCounts(),
     }
-    assert (await g.stores.social.counts([c.id]))[c.id] == FollowCounts(following=1, requests=1)
-    assert await g.stores.social.counts([]) == {}
-    assert await g.stores.social.follow_counts(b.id) == (2, 1)
-    assert await g.stores.social.pending_count(b.id) == 1
+    assert (await counts([c.id]))[c.id] == AccountCounts(following=1, follow_requests=1)
+    assert await counts([]) == {}
+    # a request accepted, a follow ended, a request withdrawn: the counters follow each change
+    await g.follow(d, b)
+    assert await g.stores.social.unfollow(c.id, b.id)
+    assert await g.stores.social.unfollow(a.id, c.id)
+    assert (await counts([b.id, c.id, d.id])) == {
+        b.id: AccountCounts(followers=2, following=1),
+        c.id: AccountCounts(),
+        d.id: AccountCounts(following=1),
+    }
 
 
 # -- subscriptions
@@ -359,6 +367,6 @@ async def test_deleting_an_account_removes_its_edges_both_ways(g):
     await g.stores.social.subscribe(gone.id, me.id, g.now)
     assert await g.stores.accounts.delete(gone.id) is True
     assert await g.stores.social.relationship(me.id, gone.id, g.now) == Relationship(target_id=gone.id)
-    assert await g.stores.social.counts([me.id]) == {me.id: FollowCounts()}
+    assert await g.stores.accounts.counts([me.id]) == {me.id: AccountCounts()}
     assert await g.stores.social.subscribers(me.id) == []
     assert await g.stores.social.mutes(me.id, Page(), g.now) == []

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from plerome.adapters.memory import FixedClock, MemoryFiles, MemoryMailer
+from plerome.domain.accounts import AccountCounts
 from plerome.domain.captcha import CaptchaRefused
 from plerome.domain.errors import (
     Conflict,
@@ -129,8 +130,9 @@ async def test_many_followers_are_all_moved(ctx):
     for n in range(45):
         await follow(ctx, await user(ctx, f"f{n}"), alice)
     assert await aliases.move_account(ctx, alice.id, "pw", "bob") == 45
-    assert await ctx.stores.social.follow_counts(bob.id) == (45, 0)
-    assert await ctx.stores.social.follow_counts(alice.id) == (0, 0)
+    counts = await ctx.stores.accounts.counts([alice.id, bob.id])
+    assert (counts[bob.id].followers, counts[bob.id].following) == (45, 0)
+    assert (counts[alice.id].followers, counts[alice.id].following) == (0, 0)
 
 
 # --- aliases -------------------------------------------------------------------------------------------
@@ -208,7 +210,7 @@ async def test_deletion_stops_the_account_at_once_and_a_job_removes_it(ctx):
     assert job is not None and (await ctx.stores.jobs.get(job.id)).state == "done"
     assert await ctx.stores.accounts.get(alice.id) is None
     assert not await ctx.files.exists("avatars/a.png")
-    assert await ctx.stores.social.follow_counts(bob.id) == (0, 0)
+    assert await ctx.stores.accounts.counts([bob.id]) == {bob.id: AccountCounts()}
     await self_service.remove_account(ctx, alice.id)  # a second run finds nothing and is fine
 
 

@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 
+from plerome.domain.accounts import AccountCounts
 from plerome.domain.errors import Forbidden, InvalidInput, NotFound
 from plerome.domain.pagination import Page
-from plerome.domain.social import FollowCounts, Relationship
+from plerome.domain.social import Relationship
 from plerome.domain.usecases import social
+from plerome.domain.usecases.account_stats import AccountStats, account_stats
 from plerome.domain.usecases.accounts import create_account
 from plerome.ports.notifications import NotificationQuery
 
@@ -144,9 +146,9 @@ async def test_a_block_severs_follows_requests_and_subscriptions_both_ways(ctx):
     assert await social.follow_requests(ctx, alice, Page()) == []
     assert await ctx.stores.social.subscribers(alice.id) == []
     assert await ctx.stores.social.subscribers(bob.id) == []
-    assert await social.account_counts(ctx, [alice.id, bob.id]) == {
-        alice.id: FollowCounts(),
-        bob.id: FollowCounts(),
+    assert await ctx.stores.accounts.counts([alice.id, bob.id]) == {
+        alice.id: AccountCounts(),
+        bob.id: AccountCounts(),
     }
 
 
@@ -313,14 +315,18 @@ async def test_relationships_keep_the_order_asked_and_leave_out_unknown_ids(ctx)
     assert await social.relationships(ctx, alice, ["nobody"]) == []
 
 
-async def test_account_counts_for_a_page(ctx):
+async def test_account_stats_for_a_page_count_follows_requests_and_unread_of_ones_own(ctx):
     alice, bob = await user(ctx, "alice", locked=True), await user(ctx, "bob")
     await social.follow(ctx, alice, bob.id)
     await social.follow(ctx, bob, alice.id)
-    assert await social.account_counts(ctx, [alice.id, bob.id, alice.id]) == {
-        alice.id: FollowCounts(followers=0, following=1, requests=1),
-        bob.id: FollowCounts(followers=1, following=0, requests=0),
+    assert await account_stats(ctx, [alice.id, bob.id, alice.id], self_id=alice.id) == {
+        alice.id: AccountStats(followers=0, following=1, follow_requests=1, unread_notifications=1),
+        bob.id: AccountStats(followers=1, following=0),
     }
+    await social.authorize_follow_request(ctx, alice, bob.id)
+    stats = await account_stats(ctx, [alice.id, bob.id])
+    assert stats[alice.id] == AccountStats(followers=1, following=1)  # requests: only one's own
+    assert stats[bob.id] == AccountStats(followers=1, following=1)
 
 
 # -- search
