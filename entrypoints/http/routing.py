@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
@@ -59,6 +59,8 @@ def _guarded(endpoint: Endpoint, policy: ErrorPolicy) -> Endpoint:
             return await endpoint(request)
         except DomainError as exc:
             return error_response(exc, policy)
+        except ClientDisconnect:  # gone while sending its body: nothing was done, nobody reads this
+            return Response(status_code=400)
         except Exception as exc:
             return internal_error(request, exc)
         finally:

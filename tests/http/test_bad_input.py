@@ -543,3 +543,35 @@ def test_non_ascii_digits_as_form_indexes_are_not_indexes(client, api):
         "/api/v1/accounts/update_credentials", headers=headers, data={"fields_attributes[²][name]": "x"}
     )
     assert r.status_code < 500
+
+
+def test_a_client_gone_while_sending_its_body_is_no_server_error(client, writes, caplog):
+    """wrk and browsers drop connections mid-request: that is not an internal error to log."""
+    app = client.app
+    sent: list[dict[str, Any]] = []
+    arrivals = iter([{"type": "http.request", "body": b'{"client_name": "x', "more_body": True}])
+
+    async def receive() -> dict[str, Any]:
+        return next(arrivals, {"type": "http.disconnect"})
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/apps",
+        "raw_path": b"/api/v1/apps",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"testserver")],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+    }
+    client.portal.call(app, scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert writes == []
+    assert not [r for r in caplog.records if "unhandled error" in r.getMessage()]
