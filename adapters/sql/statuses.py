@@ -408,29 +408,41 @@ class SqlStatuses:
             return _Sql(f"{column} <= COALESCE(") + edge + _Sql(", ?)", (_HIGHEST,))
 
         # The viewer's own and followees' statuses, the followees as uncorrelated IN lists (each
-        # engine reads them once into a hash or an index); those mentioning the viewer come from
-        # status_mentions, read from the viewer's end of its index.
-        in_home = _Sql(
+        # engine reads them once into a hash or an index), and those mentioning the viewer.
+        home = (
             "(s.account_id = ?"
             " OR s.account_id IN (SELECT wf.followee_id FROM follows wf"
             " WHERE wf.follower_id = ? AND wf.state = 'accepted' AND wf.show_reblogs)"
             " OR (s.reblog_of_id IS NULL AND s.account_id IN (SELECT wo.followee_id FROM follows wo"
-            " WHERE wo.follower_id = ? AND wo.state = 'accepted')))",
-            (viewer, viewer, viewer),
+            " WHERE wo.follower_id = ? AND wo.state = 'accepted'))"
         )
-        scan = (
-            _Sql("SELECT s.id FROM statuses s WHERE ")
-            + _and([in_window("s.id"), bounds, in_home, _eligible("s", q)])
-            + f" ORDER BY s.id {order}{_limit(n)}"
-        )
-        ids = (
-            _Sql("SELECT u.id FROM (SELECT a1.id FROM (")
-            + scan
-            + ") a1 UNION SELECT a2.id FROM ("
-            + self._mentioning(q, page, within=in_window("hm.status_id"))
-            + f") a2) u ORDER BY u.id {order}{_limit(n)}"
-        )
-        got = await self._fetch(_Sql(self._select + " WHERE s.id IN (") + ids + f") ORDER BY s.id {order}")
+        if self._dialect.name == "sqlite":
+            # With the mention lookup among the ORs, SQLite walks the primary key through the window.
+            # Without it, it reads every followee's statuses by statuses_account and sorts them all.
+            in_home = _Sql(home + f" OR {_mentions('s')})", (viewer, viewer, viewer, viewer))
+            where = _and([in_window("s.id"), bounds, in_home, _eligible("s", q)])
+            got = await self._fetch(
+                _Sql(self._select + " WHERE ") + where + f" ORDER BY s.id {order}{_limit(n)}"
+            )
+        else:
+            # A generic plan would make that lookup a hash of every status mentioning the viewer:
+            # Postgres reads those statuses from the viewer's end of status_mentions instead.
+            in_home = _Sql(home + ")", (viewer, viewer, viewer))
+            scan = (
+                _Sql("SELECT s.id FROM statuses s WHERE ")
+                + _and([in_window("s.id"), bounds, in_home, _eligible("s", q)])
+                + f" ORDER BY s.id {order}{_limit(n)}"
+            )
+            ids = (
+                _Sql("SELECT u.id FROM (SELECT a1.id FROM (")
+                + scan
+                + ") a1 UNION SELECT a2.id FROM ("
+                + self._mentioning(q, page, within=in_window("hm.status_id"))
+                + f") a2) u ORDER BY u.id {order}{_limit(n)}"
+            )
+            got = await self._fetch(
+                _Sql(self._select + " WHERE s.id IN (") + ids + f") ORDER BY s.id {order}"
+            )
         if len(got) == n:
             return newest_first(got, page)
         edge_row = await self._db.fetch_one("SELECT " + edge.text[1:-1].removeprefix("SELECT "), *edge.args)

@@ -640,6 +640,8 @@ async def test_sqlite_timelines_are_read_through_indexes(tmp_path):
     }
     scans = [d for d in details if d.startswith("SCAN ") and d.split()[1] in aliases | set(tables)]
     assert scans == [d for d in scans if " USING " in d]  # walking an index in order is fine
+    # The home window walks the primary key in order, not every followee's statuses to be sorted.
+    assert not [d for d in details if "MULTI-INDEX OR" in d]
     assert any("statuses_account" in d for d in details)
     assert any("status_mentions_account" in d for d in details)
     assert any("statuses_public" in d for d in details)
