@@ -494,18 +494,23 @@ def unpack(data: bytes, limits: ArchiveLimits, keep: Callable[[str], bool]) -> d
                 continue
             if info.flag_bits & 0x1:
                 raise InvalidInput("The archive is encrypted")
+            if info.compress_type not in _READABLE_COMPRESSION:
+                raise InvalidInput("The archive uses a compression method that is not supported")
             if info.file_size > budget:
                 raise InvalidInput("The archive unpacks to more than the allowed size")
             try:
                 with zf.open(info) as member:
                     content = member.read(budget + 1)
-            except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError):
+            except (zipfile.BadZipFile, OSError, EOFError):
                 raise InvalidInput("The archive is not a valid zip file") from None
             if len(content) > budget:
                 raise InvalidInput("The archive unpacks to more than the allowed size")
             budget -= len(content)
             out[path] = content
         return out
+
+
+_READABLE_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 def is_bulk_member(path: str) -> bool:

@@ -319,6 +319,14 @@ def test_the_total_of_many_members_counts():
         rules.unpack(data, LIMITS, lambda _: True)
 
 
+def test_a_member_compressed_with_a_method_zipfile_cannot_read_is_refused():
+    data = bytearray(zip_of({"a.png": b"\x00" * 100}))
+    cd = data.rfind(b"PK\x01\x02")
+    data[cd + 10 : cd + 12] = (99).to_bytes(2, "little")  # AES (method 99) in the central directory
+    with pytest.raises(InvalidInput, match="compression method that is not supported"):
+        rules.unpack(bytes(data), LIMITS, lambda _: True)
+
+
 def test_something_that_is_not_a_zip_is_refused():
     with pytest.raises(InvalidInput, match="not a valid zip"):
         rules.unpack(b"PK\x03\x04 garbage", LIMITS, lambda _: True)
